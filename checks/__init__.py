@@ -1,0 +1,1 @@
+"""zwgk checks: pure functions over a Site. One check per module; see registry.CHECKS."""

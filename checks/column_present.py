@@ -1,0 +1,136 @@
+"""column_present — a column (栏目/专栏) exists, where the rulebook says, and optionally is not empty.
+
+What it checks: a link whose text (or image alt/title) names the column or one of its synonyms,
+on the home page (`where: home`, navigation included) or within `max_depth` clicks of it
+(`where: anywhere`); a fetched page whose `ColumnName` metadata or title names it counts too
+(image banners without alt text). With `require_items: true` the column's page must list
+something: a page saying 暂无信息 fails; a page with no list at all is `unknown` (it may be
+filled by JavaScript).
+
+Why it matters: the plan requires named columns (营商环境 item 14, 稳经济 item 16, 粤港澳大湾区
+item 19, the 重点领域 columns of items 21–23 …). Inspectors look for them first.
+
+Pass: the home page nav has “优化营商环境”, its page lists 12 policies.
+Fail: no link or page names 稳经济 anywhere within 3 clicks, and every page within 3 clicks was
+fetched; the column page says “暂无信息”.
+Unknown: pages within reach could not be fetched (budget, errors); the home page is a script shell.
+
+References: 江府办〔2022〕7号 items 14, 16, 19, 21–23, 25; 国办发〔2019〕61号 (empty columns).
+"""
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from checks.model import Finding
+from checks.text import matches_any, norm
+from crawler.scope import normalise_url
+
+ID = "column_present"
+NEEDS_BROWSER = False
+PARAMS = {
+    "names": {"type": "list[str]", "required": True},
+    "where": {"type": "str", "default": "anywhere", "choices": ["home", "anywhere"]},
+    "max_depth": {"type": "int", "default": 3},
+    "require_items": {"type": "bool", "default": False},
+    "empty_markers": {"type": "list[str]",
+                      "default": ["暂无信息", "暂无数据", "暂无内容", "没有记录", "暂无记录", "无相关信息",
+                                  "没有找到相关", "暂无文章"]},
+    "link_to_hosts": {"type": "list[str]", "default": None},
+}
+
+
+def _list_items(site, page) -> int:
+    """How many entries a column page lists: body links to other pages of the site with a
+    real title (navigation, footer and pagination excluded)."""
+    count = 0
+    for link in page.links:
+        if link.position != "body" or link.url not in site.scope:
+            continue
+        if len(norm(link.text)) >= 5 and normalise_url(link.url) != normalise_url(page.final_url):
+            count += 1
+    return count
+
+
+def _host_ok(url: str, hosts) -> bool:
+    host = (urlsplit(url).hostname or "").lower()
+    return any(host == h or host.endswith("." + h) for h in hosts)
+
+
+def check(site, params, ctx):
+    names = params["names"]
+    label = "、".join(names[:3])
+    home = site.home
+    home_only = params["where"] == "home"
+    pages = [home] if home_only else [p for p in site.pages if p.depth < params["max_depth"]]
+    hits = site.find_links(names, pages=pages)
+    if params["link_to_hosts"]:
+        off = [h for h in hits if not _host_ok(h.link.url, params["link_to_hosts"])]
+        hits = [h for h in hits if _host_ok(h.link.url, params["link_to_hosts"])]
+        if not hits and off:
+            h = off[0]
+            yield Finding("fail", f"栏目“{h.link.text}”未链接到 {'、'.join(params['link_to_hosts'])}",
+                          url=h.page.final_url, evidence=f"{h.link.text} → {h.link.url}")
+            return
+
+    # Pages that name themselves as the column (banner images without alt text link to them).
+    if not hits:
+        home_targets = {normalise_url(l.url) for l in home.links}
+        for page in site.pages:
+            if page is home or page.depth > params["max_depth"]:
+                continue
+            named = matches_any(page.meta.get("ColumnName", ""), names) or matches_any(page.title, names)
+            if named and (not home_only or normalise_url(page.url) in home_targets):
+                yield Finding("pass", f"找到栏目页面“{page.title or page.meta.get('ColumnName')}”",
+                              url=page.final_url, evidence=f"ColumnName={page.meta.get('ColumnName', '')}")
+                if params["require_items"]:
+                    yield from _judge_items(site, page, params, names)
+                return
+
+    if hits:
+        # Prefer a hit whose target was fetched and works.
+        hits.sort(key=lambda h: (h.target is None or not h.target.ok, h.page.depth))
+        h = hits[0]
+        yield Finding("pass", f"在页面找到栏目入口“{h.link.text}”", url=h.page.final_url,
+                      evidence=f"{h.link.text} → {h.link.url}")
+        if params["require_items"]:
+            target = h.target
+            if target is None or not target.ok:
+                status = target.status if target is not None else None
+                if status in (404, 410):
+                    yield Finding("fail", f"栏目“{h.link.text}”的链接无法打开（HTTP {status}）",
+                                  url=h.link.url, evidence=f"来自 {h.page.final_url}")
+                else:
+                    yield Finding("unknown", f"栏目页面未能抓取，无法判断是否有内容：{site.why_unseen(h.link.url)}",
+                                  url=h.link.url)
+            elif target.external:
+                yield Finding("pass", "栏目链接到外部平台，内容不在本站", url=h.link.url)
+            else:
+                yield from _judge_items(site, target, params, names)
+        return
+
+    where = "首页（含导航）" if home_only else f"首页起 {params['max_depth']} 次点击内的页面"
+    if site.looks_script_built(home):
+        yield Finding("unknown", f"首页内容可能由脚本生成，静态抓取看不到栏目“{label}”", url=home.final_url)
+        return
+    if not home_only:
+        missing = site.unfetched_within(params["max_depth"])
+        if missing:
+            examples = "；".join(f"{u}（{why}）" for u, why in missing[:3])
+            yield Finding("unknown", f"未找到栏目“{label}”，但{where}中有 {len(missing)} 个页面未能抓取，无法断定缺失",
+                          url=home.final_url, evidence=examples)
+            return
+    searched = 1 if home_only else len(pages)
+    yield Finding("fail", f"{where}未发现栏目“{label}”（已查看 {searched} 个页面的链接文字、栏目元数据和标题）",
+                  url=home.final_url, evidence=f"查找: {'、'.join(names)}")
+
+
+def _judge_items(site, page, params, names):
+    text = site.text(page)
+    marker = next((m for m in params["empty_markers"] if m in text), None)
+    items = _list_items(site, page)
+    if marker and items == 0:
+        yield Finding("fail", f"栏目为空：页面显示“{marker}”", url=page.final_url, evidence=marker)
+    elif items == 0:
+        yield Finding("unknown", "栏目页面未见列表条目（可能由脚本加载），无法判断是否为空", url=page.final_url)
+    else:
+        yield Finding("pass", f"栏目页面列出 {items} 条内容", url=page.final_url)

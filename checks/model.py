@@ -1,0 +1,63 @@
+"""The nouns checks speak: Finding, RuleResult, and how a rule's status follows from its findings."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field, asdict
+from typing import Optional
+
+STATUSES = ("pass", "fail", "warn", "unknown", "not_applicable")
+
+# A rule's status is its most serious finding. `fail`/`warn` rest on evidence zwgk saw, so they
+# outrank `unknown`; `unknown` outranks `pass` (one unseen part keeps the rule from passing).
+_RANK = {"fail": 4, "warn": 3, "unknown": 2, "pass": 1, "not_applicable": 0}
+
+
+@dataclass
+class Finding:
+    status: str            # the verdict this observation supports
+    message: str           # Chinese, for inspectors
+    url: str = ""          # where the problem is, or where the missing thing was looked for
+    evidence: str = ""     # a snippet of what was found
+    selector: str = ""     # CSS selector of the element, when there is one
+    screenshot: str = ""   # path of a screenshot, when the browser took one
+
+    def __post_init__(self):
+        if self.status not in STATUSES:
+            raise ValueError(f"bad finding status {self.status!r}")
+
+    def to_dict(self) -> dict:
+        d = {"url": self.url, "message": self.message, "evidence": self.evidence, "status": self.status}
+        if self.selector:
+            d["selector"] = self.selector
+        if self.screenshot:
+            d["screenshot"] = self.screenshot
+        return d
+
+
+def status_from_findings(findings: list) -> str:
+    """Worst status among the findings; no findings at all means the check could not decide."""
+    if not findings:
+        return "unknown"
+    return max((f.status for f in findings), key=_RANK.__getitem__)
+
+
+@dataclass
+class RuleResult:
+    rule: str
+    item: Optional[int]
+    source: str
+    title: str
+    status: str
+    severity: str = "major"
+    check: str = ""
+    findings: list = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        return {
+            "rule": self.rule,
+            "item": self.item,
+            "source": self.source,
+            "title": self.title,
+            "status": self.status,
+            "severity": self.severity,
+            "findings": [f.to_dict() for f in self.findings],
+        }

@@ -1,0 +1,214 @@
+"""Rulebooks and unit registries: YAML policy data, validated on load.
+
+A typo in a rulebook is an error naming the file, the line and the rule — never a silent pass.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Optional
+
+import yaml
+
+from checks.params import validate, ParamError
+from checks.registry import CHECKS
+
+RULES_DIR = Path(__file__).resolve().parent.parent / "rules"
+UNIT_TYPES = ("city-portal", "county", "department")
+SEVERITIES = ("critical", "major", "minor")
+_RULE_ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+
+
+class RulebookError(ValueError):
+    """A problem in a rulebook or units file; str() is the one-line message for the user."""
+
+
+class _LineLoader(yaml.SafeLoader):
+    """SafeLoader that remembers the line of every mapping as key '__line__'."""
+
+
+def _construct_mapping(loader, node, deep=False):
+    mapping = yaml.SafeLoader.construct_mapping(loader, node, deep=deep)
+    mapping["__line__"] = node.start_mark.line + 1
+    return mapping
+
+
+_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+
+
+def _strip_lines(value):
+    if isinstance(value, dict):
+        return {k: _strip_lines(v) for k, v in value.items() if k != "__line__"}
+    if isinstance(value, list):
+        return [_strip_lines(v) for v in value]
+    return value
+
+
+def load_yaml(path: Path):
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise RulebookError(f"{path}: 文件不存在") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise RulebookError(f"{path}: 无法读取 ({exc.__class__.__name__}: {exc})") from None
+    try:
+        return yaml.load(text, Loader=_LineLoader)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f":{mark.line + 1}" if mark else ""
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise RulebookError(f"{path}{where}: YAML 语法错误: {problem}") from None
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    item: Optional[int]
+    source: str
+    title: str
+    applies_to: tuple
+    check: str
+    params: dict
+    severity: str = "major"
+    veto: bool = False
+    responsible: str = ""
+    line: int = 0
+
+    def applies(self, unit_type: str, unit_name: str = "") -> bool:
+        for target in self.applies_to:
+            if target == unit_type or target == "all":
+                return True
+            if unit_name and target not in UNIT_TYPES and (target == unit_name or target in unit_name):
+                return True
+        return False
+
+    @property
+    def needs_browser(self) -> bool:
+        return bool(getattr(CHECKS[self.check], "NEEDS_BROWSER", False))
+
+
+@dataclass(frozen=True)
+class Rulebook:
+    id: str
+    title: str
+    source: str
+    rules: tuple
+    path: str = ""
+    items: dict = field(default_factory=dict)   # plan item number -> its text and 责任单位
+
+    def applicable(self, unit_type: str, unit_name: str = ""):
+        return [r for r in self.rules if r.applies(unit_type, unit_name)]
+
+    def keywords(self) -> list[str]:
+        """Every name a rule looks for: the spider spends its budget on links that match."""
+        words = []
+        for rule in self.rules:
+            for key in ("names", "synonyms", "keywords", "list_names", "title_keywords"):
+                value = rule.params.get(key)
+                if isinstance(value, list):
+                    words.extend(v for v in value if isinstance(v, str))
+        return sorted(set(words), key=words.index)
+
+
+def resolve_rulebook_path(id_or_path: str) -> Path:
+    p = Path(id_or_path)
+    if p.suffix in (".yaml", ".yml") or p.exists():
+        return p
+    if not re.match(r"^[A-Za-z0-9_.-]+$", id_or_path):
+        raise RulebookError(f"{id_or_path}: 未知规则集")
+    candidate = RULES_DIR / f"{id_or_path}.yaml"
+    if not candidate.exists():
+        known = ", ".join(sorted(x.stem for x in RULES_DIR.glob("*.yaml")))
+        raise RulebookError(f"{id_or_path}: 未知规则集（可用: {known}）")
+    return candidate
+
+
+def load_rulebook(id_or_path: str = "jiangmen-2022") -> Rulebook:
+    path = resolve_rulebook_path(id_or_path)
+    data = load_yaml(path)
+    if not isinstance(data, dict) or not isinstance(data.get("rules"), list):
+        raise RulebookError(f"{path}: 规则集须是含 rules 列表的映射")
+    book_id = data.get("id") or path.stem
+    book_source = str(data.get("source") or "")
+    rules, ids = [], set()
+    for raw in data["rules"]:
+        line = raw.get("__line__", 0) if isinstance(raw, dict) else 0
+        where = f"{path}:{line}"
+        if not isinstance(raw, dict):
+            raise RulebookError(f"{where}: 规则须是映射")
+        rid = raw.get("id")
+        label = f"{where}: 规则 {rid or '(无 id)'}"
+        if not isinstance(rid, str) or not _RULE_ID.match(rid):
+            raise RulebookError(f"{label}: id 须为 kebab-case 字符串")
+        if rid in ids:
+            raise RulebookError(f"{label}: id 重复")
+        ids.add(rid)
+        unknown = set(raw) - {"id", "item", "source", "title", "applies_to", "check", "params",
+                              "severity", "veto", "responsible", "note", "__line__"}
+        if unknown:
+            raise RulebookError(f"{label}: 未知字段 {', '.join(sorted(unknown))}")
+        item = raw.get("item")
+        if item is not None and (not isinstance(item, int) or isinstance(item, bool) or not 1 <= item <= 59):
+            raise RulebookError(f"{label}: item 须为 1–59 的整数或 null")
+        source = raw.get("source") or (f"{book_source} 第{item}项" if item else "")
+        if not source:
+            raise RulebookError(f"{label}: item 为空时须给出 source")
+        title = raw.get("title")
+        if not isinstance(title, str) or not title.strip():
+            raise RulebookError(f"{label}: 缺少 title")
+        applies = raw.get("applies_to")
+        if isinstance(applies, str):
+            applies = [applies]
+        if not isinstance(applies, list) or not applies or not all(isinstance(a, str) for a in applies):
+            raise RulebookError(f"{label}: applies_to 须为单位类型或单位名称的列表")
+        check_id = raw.get("check")
+        if check_id not in CHECKS:
+            raise RulebookError(f"{label}: 未知检查 {check_id!r}（可用: {', '.join(sorted(CHECKS))}）")
+        severity = raw.get("severity", "major")
+        if severity not in SEVERITIES:
+            raise RulebookError(f"{label}: severity 须为 {'/'.join(SEVERITIES)}")
+        try:
+            params = validate(CHECKS[check_id].PARAMS, _strip_lines(raw.get("params") or {}))
+        except ParamError as exc:
+            raise RulebookError(f"{label}: {exc}") from None
+        rules.append(Rule(id=rid, item=item, source=source, title=title.strip(),
+                          applies_to=tuple(applies), check=check_id, params=params,
+                          severity=severity, veto=bool(raw.get("veto", False)),
+                          responsible=str(raw.get("responsible") or ""), line=line))
+    items = _strip_lines(data.get("items") or {})
+    return Rulebook(id=str(book_id), title=str(data.get("title") or book_id), source=book_source,
+                    rules=tuple(rules), path=str(path), items=items)
+
+
+def load_units(path: str | Path | None = None) -> list[dict]:
+    """The unit registry: name, type, url, optional scope and hints."""
+    from urllib.parse import urlsplit
+    path = Path(path) if path else RULES_DIR / "units" / "jiangmen.yaml"
+    data = load_yaml(path)
+    if not isinstance(data, dict) or not isinstance(data.get("units"), list):
+        raise RulebookError(f"{path}: 须是含 units 列表的映射")
+    units, names = [], set()
+    for raw in data["units"]:
+        line = raw.get("__line__", 0) if isinstance(raw, dict) else 0
+        where = f"{path}:{line}"
+        if not isinstance(raw, dict):
+            raise RulebookError(f"{where}: 单位须是映射")
+        name = raw.get("name")
+        if not isinstance(name, str) or not name.strip():
+            raise RulebookError(f"{where}: 单位缺少 name")
+        if name in names:
+            raise RulebookError(f"{where}: 单位 {name} 重复")
+        names.add(name)
+        utype = raw.get("type")
+        if utype not in UNIT_TYPES:
+            raise RulebookError(f"{where}: 单位 {name}: 未知类型 {utype!r}（可用: {', '.join(UNIT_TYPES)}）")
+        url = raw.get("url")
+        parts = urlsplit(url) if isinstance(url, str) else None
+        if not parts or parts.scheme not in ("http", "https") or not parts.hostname:
+            raise RulebookError(f"{where}: 单位 {name}: url 须为 http(s) 地址, 实为 {url!r}")
+        scope = raw.get("scope")
+        if scope is not None and (not isinstance(scope, str) or not scope.startswith(("http://", "https://"))):
+            raise RulebookError(f"{where}: 单位 {name}: scope 须为 http(s) 地址前缀")
+        units.append(_strip_lines(raw))
+    return units

@@ -1,0 +1,71 @@
+"""Text helpers shared by Site and checks: name matching and Chinese date parsing."""
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import date
+
+_WS = re.compile(r"[\s\u3000\xa0]+")
+_PUNCT = re.compile(r"[“”\"'‘’《》〈〉「」『』【】\[\]()（）·•:：,，、。.!！?？>＞»|/\\-]")
+
+
+def norm(text: str | None) -> str:
+    """Fold width (NFKC), whitespace and quotes/brackets away: “营商环境” == 营商环境 == 营 商 环 境."""
+    if not text:
+        return ""
+    text = unicodedata.normalize("NFKC", text)
+    return _PUNCT.sub("", _WS.sub("", text)).lower()
+
+
+def matches_any(text: str, names) -> str | None:
+    """The first name contained in text (both normalised), or None."""
+    t = norm(text)
+    if not t:
+        return None
+    for name in names:
+        n = norm(name)
+        if n and n in t:
+            return name
+    return None
+
+
+# Dates as they appear on portals: 2022-08-25, 2022/8/25, 2022.08.25, 2022年8月25日, and in URLs
+# t20220825_123 or /202208/. Years are bounded to plausible publication years.
+_DATE_PATTERNS = [
+    re.compile(r"(?<!\d)((?:19|20)\d{2})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?!\d)"),
+]
+_URL_DATE = re.compile(r"(?<!\d)t?((?:19|20)\d{2})(\d{2})(\d{2})_\d+")
+_URL_MONTH = re.compile(r"/((?:19|20)\d{2})[-_]?(\d{2})/(?:\d{2}/)?")
+
+
+def _mk(y, m, d) -> date | None:
+    try:
+        return date(int(y), int(m), int(d))
+    except ValueError:
+        return None
+
+
+def find_dates(text: str) -> list[date]:
+    """All plausible dates in text, in order of appearance."""
+    out = []
+    if not text:
+        return out
+    text = unicodedata.normalize("NFKC", text)
+    for pat in _DATE_PATTERNS:
+        for m in pat.finditer(text):
+            d = _mk(*m.groups())
+            if d:
+                out.append(d)
+    return out
+
+
+def parse_date(text: str | None) -> date | None:
+    """The first date in text, or None."""
+    found = find_dates(text or "")
+    return found[0] if found else None
+
+
+def url_date(url: str) -> date | None:
+    """A publication date coded in a URL (TRS `t20220825_123`), or None."""
+    m = _URL_DATE.search(url or "")
+    return _mk(*m.groups()) if m else None

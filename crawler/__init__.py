@@ -1,0 +1,1 @@
+"""zwgk crawler: the Scrapy project and the application around it (CLI, storage, scheduling)."""

@@ -1,0 +1,279 @@
+"""The `zwgk` command: check, audit, demo, report. See CONTRACT.md for the outside contract.
+
+Exit codes: 0 ok (check: no rule failed); 1 check: a rule failed; 2 bad usage or input;
+3 check: the start page could not be fetched; 4 audit: another audit holds the lock.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from datetime import date
+from pathlib import Path
+from urllib.parse import urlsplit
+
+EXIT_OK, EXIT_FAIL, EXIT_USAGE, EXIT_UNREACHABLE, EXIT_LOCKED = 0, 1, 2, 3, 4
+
+
+class UsageError(Exception):
+    """Bad usage or input: one line on stderr, exit 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message):
+        raise UsageError(message)
+
+
+def _as_of(value: str | None) -> date:
+    if value is None:
+        return date.today()
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise UsageError(f"--as-of 日期无效: {value!r}（应为 YYYY-MM-DD）") from None
+
+
+def _check_url(url: str) -> str:
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname
+        parts.port  # raises on a bad port
+    except ValueError:
+        raise UsageError(f"网址无效: {url!r}") from None
+    if parts.scheme not in ("http", "https") or not host:
+        raise UsageError(f"网址无效: {url!r}（须为 http:// 或 https:// 开头的完整网址）")
+    return url
+
+
+def _out_dir(value: str | None) -> Path | None:
+    if value is None:
+        return None
+    out = Path(value)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        probe = out / ".zwgk-write-test"
+        probe.write_text("ok")
+        probe.unlink()
+    except OSError as exc:
+        raise UsageError(f"--out 目录不可写: {out} ({exc.strerror or exc})") from None
+    return out
+
+
+def _max_pages(value: int) -> int:
+    if value < 1:
+        raise UsageError(f"--max-pages 须为正整数: {value}")
+    return value
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = _Parser(prog="zwgk", description="政务公开合规巡检 — compliance audits of government portals")
+    sub = p.add_subparsers(dest="command", parser_class=_Parser)
+
+    def common(sp, default_out=None):
+        sp.add_argument("--rulebook", default="jiangmen-2022", help="规则集 id 或 YAML 文件路径")
+        sp.add_argument("--as-of", dest="as_of", help="检查日期 YYYY-MM-DD（默认今天）")
+        sp.add_argument("--db", default="sqlite:///zwgk.db", help="结果数据库（SQLAlchemy URL）")
+        sp.add_argument("--out", default=default_out, help="HTML 记分卡输出目录")
+        sp.add_argument("--max-pages", dest="max_pages", type=int, default=2000, help="每个单位的抓取页数上限")
+        sp.add_argument("--no-browser", dest="no_browser", action="store_true", help="不启动浏览器；浏览器检查记为无法判断")
+        sp.add_argument("--ignore-robots", dest="ignore_robots", action="store_true",
+                        help="不遵守 robots.txt（仅限经授权的巡检）")
+
+    c = sub.add_parser("check", help="检查单个网站")
+    c.add_argument("url")
+    c.add_argument("--unit", help="单位名称")
+    c.add_argument("--unit-type", dest="unit_type", default="county", choices=["city-portal", "county", "department"])
+    c.add_argument("--json", dest="json", help="把记分卡 JSON 写到文件；- 表示标准输出")
+    common(c)
+
+    a = sub.add_parser("audit", help="巡检单位清单中的全部单位")
+    a.add_argument("--units", help="单位清单 YAML（默认：内置江门市清单）")
+    common(a, default_out="scorecards")
+
+    d = sub.add_parser("demo", help="在本机启动示例门户网站并巡检，生成记分卡")
+    d.add_argument("--as-of", dest="as_of", help="检查日期 YYYY-MM-DD（默认今天）")
+    d.add_argument("--db", default="sqlite:///zwgk.db")
+    d.add_argument("--out", default="scorecards")
+    d.add_argument("--no-browser", dest="no_browser", action="store_true")
+
+    r = sub.add_parser("report", help="从数据库重新生成记分卡（不抓取）")
+    r.add_argument("--db", default="sqlite:///zwgk.db")
+    r.add_argument("--out", default="scorecards")
+    r.add_argument("--run", type=int, help="巡检批次号（默认：最近一次完成的巡检）")
+    return p
+
+
+def _settings(args) -> dict:
+    return {"ROBOTSTXT_OBEY": False} if getattr(args, "ignore_robots", False) else {}
+
+
+def _open_store(db: str):
+    from crawler.storage import Store, StorageError
+    try:
+        return Store(db)
+    except StorageError as exc:
+        raise UsageError(str(exc)) from None
+
+
+def _load_rulebook(ref: str):
+    from checks.rulebook import load_rulebook, RulebookError
+    try:
+        return load_rulebook(ref)
+    except RulebookError as exc:
+        raise UsageError(str(exc)) from None
+
+
+def _browser(args):
+    """(browser pool or None, why not). The browser checks come with the browser issue."""
+    if args.no_browser:
+        return None, "已指定 --no-browser"
+    return None, "浏览器检查尚未启用"
+
+
+def cmd_check(args) -> int:
+    from crawler.pipeline import run_audit
+    from reports.scorecard import scorecard
+    from reports.terminal import summary
+    from reports.html import write_unit
+
+    url = _check_url(args.url)
+    as_of = _as_of(args.as_of)
+    max_pages = _max_pages(args.max_pages)
+    rulebook = _load_rulebook(args.rulebook)
+    out = _out_dir(args.out)
+    if args.json and args.json != "-":
+        json_parent = Path(args.json).resolve().parent
+        if not json_parent.is_dir() or not os.access(json_parent, os.W_OK):
+            raise UsageError(f"--json 文件无法写入: {args.json}")
+    store = _open_store(args.db)
+    host = urlsplit(url).hostname
+    unit = {"name": args.unit or host, "type": args.unit_type, "url": url}
+    browser, why = _browser(args)
+    run_id = store.start_run("check", rulebook.id, as_of.isoformat(), " ".join(sys.argv[1:]))
+    [result] = run_audit(store, run_id, [unit], rulebook, as_of, max_pages, browser=browser,
+                         browser_missing=why, settings=_settings(args))
+    store.finish_run(run_id, complete=True)
+    card = scorecard(unit, url, as_of.isoformat(), rulebook.id, result.pages_crawled, result.pages_failed,
+                     result.score, result.results)
+    card["run_id"] = run_id
+    text = summary(card)
+    if args.json == "-":
+        sys.stdout.write(json.dumps(card, ensure_ascii=False, indent=2) + "\n")
+        print(text, file=sys.stderr)
+    else:
+        print(text)
+        if args.json:
+            Path(args.json).write_text(json.dumps(card, ensure_ascii=False, indent=2), encoding="utf-8")
+    if out:
+        path = write_unit(out, card)
+        print(f"HTML 记分卡：{path}", file=sys.stderr if args.json == "-" else sys.stdout)
+    if not result.reachable:
+        print(f"zwgk: 首页无法访问: {url} ({result.site.why_unseen(url)})", file=sys.stderr)
+        return EXIT_UNREACHABLE
+    return EXIT_FAIL if any(r.status == "fail" for r in result.results) else EXIT_OK
+
+
+def run_units_audit(args, units, store) -> int:
+    from crawler.lock import AuditLock, LockHeld
+    from crawler.pipeline import run_audit
+    from reports.scorecard import scorecard
+    from reports.html import write_site
+
+    as_of = _as_of(args.as_of)
+    rulebook = _load_rulebook(getattr(args, "rulebook", "jiangmen-2022"))
+    max_pages = _max_pages(getattr(args, "max_pages", 2000))
+    out = _out_dir(args.out)
+    try:
+        lock = AuditLock(store).__enter__()
+    except LockHeld as exc:
+        print(f"zwgk: {exc}", file=sys.stderr)
+        return EXIT_LOCKED
+    try:
+        browser, why = _browser(args)
+        run_id = store.start_run("audit", rulebook.id, as_of.isoformat(), " ".join(sys.argv[1:]))
+        results = run_audit(store, run_id, units, rulebook, as_of, max_pages, browser=browser,
+                            browser_missing=why, settings=_settings(args))
+        store.finish_run(run_id, complete=True)
+    finally:
+        lock.__exit__(None, None, None)
+    cards = [scorecard(r.unit, r.unit["url"], as_of.isoformat(), rulebook.id, r.pages_crawled,
+                       r.pages_failed, r.score, r.results) for r in results]
+    index = write_site(out, cards, run_id, rulebook.id, as_of.isoformat(),
+                       reachable={r.unit["name"]: r.reachable for r in results})
+    for r, card in zip(results, cards):
+        c = card["counts"]
+        score = "—" if card["score"] is None else f"{card['score']:.1f}"
+        state = "" if r.reachable else "（首页无法访问）"
+        print(f"{r.unit['name']}{state}：得分 {score}，不通过 {c['fail']}，警告 {c['warn']}，"
+              f"无法判断 {c['unknown']}，抓取 {r.pages_crawled} 页")
+    print(f"巡检批次 #{run_id} 完成，共 {len(results)} 个单位。记分卡：{index.resolve()}")
+    return EXIT_OK
+
+
+def cmd_audit(args) -> int:
+    from checks.rulebook import load_units, RulebookError
+    try:
+        units = load_units(args.units)
+    except RulebookError as exc:
+        raise UsageError(str(exc)) from None
+    store = _open_store(args.db)
+    return run_units_audit(args, units, store)
+
+
+def cmd_demo(args) -> int:
+    import tempfile
+    from crawler.sample_portals import demo_units, serve_all
+
+    as_of = _as_of(args.as_of)
+    store = _open_store(args.db)
+    with tempfile.TemporaryDirectory(prefix="zwgk-demo-") as tmp:
+        servers = serve_all(Path(tmp), as_of)
+        try:
+            units = demo_units(servers)
+            print(f"示例门户已在本机启动：{len(servers)} 个网站，{len(units)} 个单位", file=sys.stderr)
+            args.rulebook, args.max_pages = "jiangmen-2022", 2000
+            args.as_of = as_of.isoformat()
+            return run_units_audit(args, units, store)
+        finally:
+            for s in servers.values():
+                s.stop()
+
+
+def cmd_report(args) -> int:
+    from reports.scorecard import scorecard
+    from reports.html import write_site
+    store = _open_store(args.db)
+    out = _out_dir(args.out)
+    run = store.run_row(args.run) if args.run else store.latest_complete_run()
+    if run is None:
+        raise UsageError("数据库中没有已完成的巡检批次")
+    cards = []
+    for u in store.unit_rows(run["id"]):
+        unit = {"name": u["unit_name"], "type": u["unit_type"], "url": u["site"]}
+        cards.append(scorecard(unit, u["site"], run["as_of"], run["rulebook"], u["pages_crawled"] or 0,
+                               u["pages_failed"] or 0, u["score"], store.result_rows(run["id"], u["unit_name"])))
+    index = write_site(out, cards, run["id"], run["rulebook"], run["as_of"])
+    print(f"记分卡：{index.resolve()}")
+    return EXIT_OK
+
+
+def main(argv=None) -> int:
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+        if not args.command:
+            parser.print_help()
+            return EXIT_USAGE
+        handler = {"check": cmd_check, "audit": cmd_audit, "demo": cmd_demo, "report": cmd_report}[args.command]
+        return handler(args)
+    except UsageError as exc:
+        print(f"zwgk: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("zwgk: 已中断", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

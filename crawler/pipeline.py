@@ -1,0 +1,52 @@
+"""One audit run end to end: crawl units, build Sites, run the rulebook, store everything."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from checks.engine import CheckContext, run_rules, score
+from checks.site import Site
+from crawler.runner import crawl_units
+
+
+@dataclass
+class UnitResult:
+    unit: dict
+    site: Site
+    results: list
+    score: float | None
+    pages_crawled: int
+    pages_failed: int
+    reachable: bool
+    rules: list = field(default_factory=list)
+
+
+def run_audit(store, run_id: int, units: list[dict], rulebook, as_of: date, max_pages: int,
+              browser=None, browser_missing: str = "", settings: dict | None = None) -> list[UnitResult]:
+    unit_ids = {u["name"]: store.add_unit(run_id, u) for u in units}
+    outcomes = crawl_units(units, rulebook.keywords(), max_pages,
+                           on_snapshot=lambda name, snap: store.add_page(run_id, name, snap),
+                           settings=settings)
+    store.flush()
+    out = []
+    for unit in units:
+        outcome = outcomes[unit["name"]]
+        site = Site(unit["url"], outcome.snapshots, scope=unit.get("scope"),
+                    budget_refused=outcome.budget_refused, external_skipped=outcome.external_skipped,
+                    unit=unit)
+        rules = rulebook.applicable(unit["type"], unit["name"])
+        ctx = CheckContext(as_of=as_of, unit=unit, browser=browser, browser_missing=browser_missing)
+        results = run_rules(rules, site, ctx)
+        veto_failed = any(r.status == "fail" and rule.veto for r, rule in zip(results, rules))
+        unit_score = 0.0 if veto_failed else score(results)
+        internal = site.internal
+        failed = sum(1 for s in internal if not s.ok)
+        reachable = site.home is not None and site.home.ok
+        store.add_results(run_id, unit["name"], results)
+        store.finish_unit(unit_ids[unit["name"]], pages_crawled=len(internal), pages_failed=failed,
+                          score=unit_score, status="done" if reachable else "unreachable",
+                          error="" if reachable else site.why_unseen(site.start_url))
+        out.append(UnitResult(unit=unit, site=site, results=results, score=unit_score,
+                              pages_crawled=len(internal), pages_failed=failed, reachable=reachable,
+                              rules=rules))
+    return out

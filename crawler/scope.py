@@ -1,0 +1,87 @@
+"""Which URLs belong to a unit's crawl, and URL normalisation for the frontier."""
+from __future__ import annotations
+
+import posixpath
+from urllib.parse import urlsplit, urlunsplit, parse_qsl, urlencode
+
+# Files worth fetching for their content or their status; everything else binary is skipped.
+DOCUMENT_EXTENSIONS = (".pdf", ".doc", ".docx", ".xls", ".xlsx", ".wps", ".et", ".ofd", ".txt")
+SKIP_EXTENSIONS = (".jpg", ".jpeg", ".png", ".gif", ".bmp", ".webp", ".svg", ".ico", ".css", ".js",
+                   ".mp4", ".mp3", ".avi", ".flv", ".wmv", ".mov", ".swf", ".zip", ".rar", ".7z",
+                   ".gz", ".tar", ".exe", ".apk", ".iso", ".woff", ".woff2", ".ttf", ".eot")
+# Query keys that only track sessions or visits: dropping them stops query-string explosions.
+_SESSION_KEYS = {"jsessionid", "phpsessid", "sid_", "sessionid", "utm_source", "utm_medium",
+                 "utm_campaign", "_t", "timestamp", "random", "rnd"}
+
+
+def default_port(scheme: str) -> int:
+    return 443 if scheme == "https" else 80
+
+
+def normalise_url(url: str) -> str:
+    """Lower-case scheme/host, drop default port, fragment, session keys; keep path case."""
+    parts = urlsplit(url.strip())
+    scheme = parts.scheme.lower()
+    host = (parts.hostname or "").lower()
+    port = parts.port
+    netloc = host if port in (None, default_port(scheme)) else f"{host}:{port}"
+    path = parts.path or "/"
+    if ";jsessionid=" in path.lower():
+        path = path[: path.lower().index(";jsessionid=")]
+    query = urlencode([(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
+                       if k.lower() not in _SESSION_KEYS])
+    return urlunsplit((scheme, netloc, path, query, ""))
+
+
+class Scope:
+    """Same scheme-agnostic host and port as the start URL, under its path prefix.
+
+    `https://city.gov.cn/bmpd/fgj/index.html` scopes to `city.gov.cn` + `/bmpd/fgj/`; a bare
+    host scopes to the whole host. An explicit scope prefix (units YAML `scope:`) overrides.
+    """
+
+    def __init__(self, start_url: str, prefix: str | None = None):
+        base = urlsplit(normalise_url(prefix or start_url))
+        self.host = base.hostname or ""
+        self.port = base.port or default_port(base.scheme)
+        path = base.path or "/"
+        if not path.endswith("/"):
+            path = posixpath.dirname(path) + "/"
+        self.path = path
+
+    def __contains__(self, url: str) -> bool:
+        try:
+            p = urlsplit(url)
+            port = p.port or default_port(p.scheme)
+        except ValueError:
+            return False
+        if p.scheme not in ("http", "https") or (p.hostname or "").lower() != self.host:
+            return False
+        # http and https on their default ports are the same site (portals mix both in links)
+        if port != self.port and not {port, self.port} <= {80, 443}:
+            return False
+        path = p.path or "/"
+        return path.startswith(self.path) or path + "/" == self.path
+
+    def same_host(self, url: str) -> bool:
+        try:
+            return (urlsplit(url).hostname or "").lower() == self.host
+        except ValueError:
+            return False
+
+    def describe(self) -> str:
+        return f"{self.host}:{self.port}{self.path}"
+
+
+def extension(url: str) -> str:
+    path = urlsplit(url).path.lower()
+    _, ext = posixpath.splitext(path)
+    return ext
+
+
+def is_skippable(url: str) -> bool:
+    return extension(url) in SKIP_EXTENSIONS
+
+
+def is_document(url: str) -> bool:
+    return extension(url) in DOCUMENT_EXTENSIONS

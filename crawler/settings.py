@@ -1,0 +1,62 @@
+"""Scrapy settings for zwgk. Polite defaults; every value can be overridden from the environment
+as ZWGK_<SETTING> (e.g. ZWGK_DOWNLOAD_DELAY=1), so cron jobs need no code change."""
+import os
+
+BOT_NAME = "zwgk"
+SPIDER_MODULES = ["crawler.spiders"]
+NEWSPIDER_MODULE = "crawler.spiders"
+
+USER_AGENT = "zwgk/0.1 (政务公开合规巡检 compliance audit; +zwgk)"
+ROBOTSTXT_OBEY = True
+
+CONCURRENT_REQUESTS = 16
+CONCURRENT_REQUESTS_PER_DOMAIN = 4
+DOWNLOAD_DELAY = 0
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 0.25
+AUTOTHROTTLE_MAX_DELAY = 10
+AUTOTHROTTLE_TARGET_CONCURRENCY = 2.0
+
+DOWNLOAD_TIMEOUT = 20
+RETRY_ENABLED = True
+RETRY_TIMES = 2
+REDIRECT_MAX_TIMES = 10
+DOWNLOAD_MAXSIZE = 20 * 1024 * 1024     # a page or attachment larger than this is not read
+DOWNLOAD_WARNSIZE = 5 * 1024 * 1024
+DNS_TIMEOUT = 10
+COOKIES_ENABLED = False
+TELNETCONSOLE_ENABLED = False
+LOG_LEVEL = "WARNING"
+HTTPERROR_ALLOW_ALL = True              # record 4xx/5xx; the spider decides what they mean
+REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
+TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
+
+DOWNLOADER_MIDDLEWARES = {
+    "crawler.middlewares.PageBudgetMiddleware": 50,
+}
+EXTENSIONS = {"scrapy.extensions.telnet.TelnetConsole": None}
+
+
+def _from_env():
+    g = globals()
+    for key, value in os.environ.items():
+        if not key.startswith("ZWGK_"):
+            continue
+        name = key[5:]
+        if name not in g or not name.isupper():
+            continue
+        current = g[name]
+        try:
+            if isinstance(current, bool):
+                g[name] = value.lower() in ("1", "true", "yes", "on")
+            elif isinstance(current, int):
+                g[name] = int(value)
+            elif isinstance(current, float):
+                g[name] = float(value)
+            elif isinstance(current, str):
+                g[name] = value
+        except ValueError:
+            pass
+
+
+_from_env()

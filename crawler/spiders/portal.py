@@ -1,0 +1,248 @@
+"""The one generic portal spider: fetch only, never judge.
+
+Configured per unit (start URL, scope, budget, the rulebook's keywords). Every URL it touches
+becomes a PageSnapshot handed to `on_snapshot`; links leaving the scope are checked for their
+status (HEAD, then GET) within a budget and never followed.
+"""
+from __future__ import annotations
+
+import re
+from urllib.parse import urlsplit
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+
+import scrapy
+from scrapy.exceptions import IgnoreRequest
+import scrapy.exceptions as scrapy_exc
+from twisted.internet import error as tx
+
+
+def _classes(*names):
+    """Exception classes by name from Scrapy (2.13+ has its own) and Twisted, whichever exist."""
+    return tuple(getattr(mod, n) for n in names for mod in (scrapy_exc, tx) if hasattr(mod, n))
+
+
+DNS_ERRORS = _classes("CannotResolveHostError", "DNSLookupError")
+REFUSED_ERRORS = _classes("DownloadConnectionRefusedError", "ConnectionRefusedError")
+TIMEOUT_ERRORS = _classes("DownloadTimeoutError", "TimeoutError", "TCPTimedOutError")
+LOST_ERRORS = _classes("ResponseDataLossError", "ConnectionLost", "ConnectionDone")
+CANCELLED_ERRORS = _classes("DownloadCancelledError")
+
+from crawler.decoding import decode_html
+from crawler.middlewares import BudgetSpent
+from crawler.pageparse import extract, fold
+from crawler.scope import Scope, normalise_url, is_skippable, is_document
+from crawler.snapshot import PageSnapshot
+
+_PAGINATION = re.compile(r"^(下一页|下页|后页|尾页|末页|上一页|首页|\d{1,3}|>|>>|»|next)$", re.I)
+_PAGINATION_URL = re.compile(r"(index|list)[_-]\d+\.s?html?$|[?&](page|pageindex|pageno|p|curpage)=\d+", re.I)
+_DOCUMENT_URL = re.compile(r"/t\d{8}_\d+|/content/|post_\d+|/art/\d{4}/|/\d{6}/[0-9a-f]{16,}|content_\d+", re.I)
+_HTML_TYPES = ("text/html", "application/xhtml", "text/plain", "application/xml", "text/xml")
+_NO_TEXT_TYPES = ("image/", "video/", "audio/", "font/")
+
+
+@dataclass
+class Budget:
+    max_pages: int
+    spent: int = 0
+    refused: list = field(default_factory=list)   # URLs not fetched because the budget was spent
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def _headers(response) -> dict:
+    out = {}
+    for k, v in response.headers.items():
+        try:
+            out[k.decode("latin-1").lower()] = v[0].decode("latin-1") if v else ""
+        except (AttributeError, IndexError):
+            continue
+    return out
+
+
+def describe_failure(failure) -> str:
+    """A short Chinese reason for a request that got no usable response."""
+    exc = failure.value
+    if isinstance(exc, DNS_ERRORS):
+        return "域名解析失败（DNS）"
+    if isinstance(exc, REFUSED_ERRORS):
+        return "连接被拒绝（服务器未监听该端口）"
+    if isinstance(exc, TIMEOUT_ERRORS):
+        return "请求超时"
+    if isinstance(exc, LOST_ERRORS):
+        return "连接中断或响应不完整"
+    if isinstance(exc, IgnoreRequest):
+        text = str(exc)
+        if "robots" in text.lower():
+            return "robots.txt 禁止抓取"
+        return text or "请求被忽略"
+    name = exc.__class__.__name__
+    text = str(exc)
+    if isinstance(exc, CANCELLED_ERRORS) or "maxsize" in text.lower() or "Cancelling download" in text:
+        return "页面超过大小上限，未读取"
+    return f"{name}: {text}"[:300]
+
+
+class PortalSpider(scrapy.Spider):
+    name = "portal"
+
+    def __init__(self, start_url: str, on_snapshot, scope: str | None = None,
+                 max_pages: int = 2000, keywords=(), external_budget: int = 100,
+                 unit_name: str = "", **kwargs):
+        super().__init__(**kwargs)
+        self.start_url = start_url
+        self.scope = Scope(start_url, scope)
+        self.on_snapshot = on_snapshot
+        self.budget = Budget(max_pages=max_pages)
+        self.keywords = tuple(k for k in keywords if k)
+        self.external_budget = external_budget
+        self.external_sent = 0
+        self.external_skipped = 0
+        self.external_per_host: dict[str, int] = {}
+        self.max_external_per_host = 5
+        self.dead_hosts: dict[str, str] = {}      # host -> why it could not be reached
+        self.unit_name = unit_name
+        self.seen: set[str] = set()
+        self.stats_pages = 0
+        self.stats_failed = 0
+
+    # -- requests ---------------------------------------------------------------------------
+    async def start(self):
+        for req in self.start_requests():
+            yield req
+
+    def start_requests(self):
+        url = self.start_url
+        self.seen.add(normalise_url(url))
+        yield scrapy.Request(url, callback=self.parse_page, errback=self.on_error, priority=10000,
+                             meta={"zdepth": 0, "referer": "", "link_text": "", "handle_httpstatus_all": True},
+                             dont_filter=True)
+
+    def _priority(self, link, depth: int) -> int:
+        text = link.text
+        score = 1000 - 50 * depth
+        if self.keywords and any(k in text for k in self.keywords):
+            score += 400
+        if link.position in ("nav", "header"):
+            score += 100
+        if _PAGINATION.match(text.strip()) or _PAGINATION_URL.search(link.url):
+            score += 150
+        if _DOCUMENT_URL.search(link.url) or is_document(link.url):
+            score += 50
+        return score
+
+    def _follow(self, snapshot: PageSnapshot):
+        depth = snapshot.depth + 1
+        for link in snapshot.links:
+            url = link.url
+            key = normalise_url(url)
+            if key in self.seen:
+                continue
+            if url in self.scope:
+                if is_skippable(url):
+                    continue
+                self.seen.add(key)
+                yield scrapy.Request(
+                    url, callback=self.parse_page, errback=self.on_error,
+                    priority=self._priority(link, depth),
+                    meta={"zdepth": depth, "referer": snapshot.final_url, "link_text": link.text,
+                          "handle_httpstatus_all": True})
+            elif not self.scope.same_host(url) or not is_skippable(url):
+                if self.scope.same_host(url):
+                    continue          # the parent portal of a department channel: not ours to check
+                self.seen.add(key)
+                host = urlsplit(url).hostname or ""
+                per_host = self.external_per_host.get(host, 0)
+                if self.external_sent >= self.external_budget or per_host >= self.max_external_per_host:
+                    self.external_skipped += 1
+                    continue
+                self.external_per_host[host] = per_host + 1
+                self.external_sent += 1
+                yield self._external_request(url, "HEAD", snapshot.final_url, link.text, depth)
+
+    def _external_request(self, url, method, referer, text, depth):
+        return scrapy.Request(
+            url, method=method, callback=self.parse_external, errback=self.on_external_error,
+            priority=-1000, dont_filter=True,
+            meta={"external": True, "dont_obey_robotstxt": True, "handle_httpstatus_all": True,
+                  "download_timeout": 10, "max_retry_times": 0, "zdepth": depth,
+                  "referer": referer, "link_text": text, "method": method})
+
+    # -- responses --------------------------------------------------------------------------
+    def _base_snapshot(self, response, **extra) -> dict:
+        meta = response.meta
+        return dict(
+            url=meta.get("redirect_urls", [response.url])[0] if meta.get("redirect_urls") else response.url,
+            final_url=response.url, status=response.status, headers=_headers(response),
+            content_type=_headers(response).get("content-type", ""),
+            referer=meta.get("referer", ""), link_text=meta.get("link_text", ""),
+            depth=meta.get("zdepth", 0), fetched_at=_now(),
+            elapsed_ms=int(1000 * (meta.get("download_latency") or 0)),
+            redirects=tuple(meta.get("redirect_urls", ())), size=len(response.body), **extra)
+
+    def parse_page(self, response):
+        data = self._base_snapshot(response)
+        ctype = data["content_type"].lower()
+        body = response.body
+        in_scope = response.url in self.scope
+        looks_html = (any(t in ctype for t in _HTML_TYPES) or
+                      (not ctype and body.lstrip()[:200].lower().startswith((b"<!doctype", b"<html", b"<"))))
+        if looks_html and not any(t in ctype for t in _NO_TEXT_TYPES) and not body.startswith(b"%PDF"):
+            decoded = decode_html(body, data["content_type"])
+            data.update(html=decoded.text, encoding=decoded.encoding, declared_encoding=decoded.declared)
+            parsed = extract(decoded.text, response.url)
+            data.update(title=parsed["title"], meta=parsed["meta"], links=parsed["links"],
+                        scripts=parsed["scripts"])
+        if not in_scope:
+            data["error"] = data.get("error") or ""
+        snapshot = PageSnapshot(**data)
+        self.stats_pages += 1
+        if not snapshot.ok:
+            self.stats_failed += 1
+        self.on_snapshot(snapshot)
+        # Off-scope redirect targets are recorded but not explored.
+        if in_scope and snapshot.ok and snapshot.html:
+            yield from self._follow(snapshot)
+
+    def parse_external(self, response):
+        method = response.meta.get("method", "HEAD")
+        if method == "HEAD" and response.status in (400, 403, 404, 405, 406, 429, 500, 501, 502, 503):
+            # Many servers answer HEAD wrongly; only a GET tells.
+            req = self._external_request(response.meta.get("redirect_urls", [response.url])[0], "GET",
+                                         response.meta.get("referer", ""),
+                                         response.meta.get("link_text", ""), response.meta.get("zdepth", 1))
+            req.meta["download_maxsize"] = 1024 * 1024
+            yield req
+            return
+        data = self._base_snapshot(response, external=True)
+        self.on_snapshot(PageSnapshot(**data))
+
+    def _error_snapshot(self, failure, external: bool) -> PageSnapshot:
+        request = failure.request
+        meta = request.meta
+        response = getattr(failure.value, "response", None)
+        return PageSnapshot(
+            url=request.url, final_url=request.url,
+            status=response.status if response is not None else None,
+            referer=meta.get("referer", ""), link_text=meta.get("link_text", ""),
+            depth=meta.get("zdepth", 0), external=external, fetched_at=_now(),
+            error=describe_failure(failure))
+
+    def on_error(self, failure):
+        if failure.check(BudgetSpent):
+            return None           # counted in self.budget.refused; the Site reports it as unseen
+        snapshot = self._error_snapshot(failure, external=False)
+        self.stats_pages += 1
+        self.stats_failed += 1
+        self.on_snapshot(snapshot)
+        return None
+
+    def on_external_error(self, failure):
+        if failure.check(*DNS_ERRORS, *REFUSED_ERRORS, *TIMEOUT_ERRORS):
+            host = urlsplit(failure.request.url).hostname
+            if host:
+                self.dead_hosts.setdefault(host, describe_failure(failure))
+        self.on_snapshot(self._error_snapshot(failure, external=True))
+        return None

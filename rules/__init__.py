@@ -1,0 +1,1 @@
+"""Policy as data: rulebooks (one YAML per year's plan) and unit registries. No code lives here."""
