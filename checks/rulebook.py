@@ -170,6 +170,9 @@ def load_rulebook(id_or_path: str = "jiangmen-2022") -> Rulebook:
             raise RulebookError(f"{label}: severity 须为 {'/'.join(SEVERITIES)}")
         try:
             params = validate(CHECKS[check_id].PARAMS, _strip_lines(raw.get("params") or {}))
+            extra = getattr(CHECKS[check_id], "validate_params", None)
+            if extra:
+                extra(params)    # nested params (e.g. deadlines per unit type) check themselves
         except ParamError as exc:
             raise RulebookError(f"{label}: {exc}") from None
         rules.append(Rule(id=rid, item=item, source=source, title=title.strip(),

@@ -166,4 +166,10 @@ class Site:
         """A page whose visible content is mostly made by JavaScript (a Vue/React shell, a
         footer written by document.write): its absence of something proves nothing."""
         text = self.text(page)
-        return len(page.links) < 5 or len(text) < 200
+        thin = len(page.links) < 5 or len(text) < 100
+        if not thin:
+            return False
+        doc = self.doc(page)
+        empty_app = doc is not None and bool(doc.xpath(
+            "//*[@id='app' or @id='root' or @id='__nuxt' or @id='__next'][not(*)]"))
+        return bool(page.scripts) or empty_app or "<script" in page.html.lower()

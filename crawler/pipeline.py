@@ -1,4 +1,8 @@
-"""One audit run end to end: crawl units, build Sites, run the rulebook, store everything."""
+"""One audit run end to end: crawl units, build Sites, (browser pass), run the rulebook, store.
+
+Two phases: every unit's Site is built before any rule runs, so audit-wide checks (item 10:
+near-copy annual reports across units) can compare a unit with its peers via ctx.extras["peers"].
+"""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -21,21 +25,24 @@ class UnitResult:
     rules: list = field(default_factory=list)
 
 
-def run_audit(store, run_id: int, units: list[dict], rulebook, as_of: date, max_pages: int,
-              browser=None, browser_missing: str = "", settings: dict | None = None) -> list[UnitResult]:
-    unit_ids = {u["name"]: store.add_unit(run_id, u) for u in units}
-    outcomes = crawl_units(units, rulebook.keywords(), max_pages,
-                           on_snapshot=lambda name, snap: store.add_page(run_id, name, snap),
-                           settings=settings)
-    store.flush()
-    out = []
+def build_sites(units, outcomes) -> dict[str, Site]:
+    sites = {}
     for unit in units:
         outcome = outcomes[unit["name"]]
-        site = Site(unit["url"], outcome.snapshots, scope=unit.get("scope"),
-                    budget_refused=outcome.budget_refused, external_skipped=outcome.external_skipped,
-                    unit=unit)
+        sites[unit["name"]] = Site(unit["url"], outcome.snapshots, scope=unit.get("scope"),
+                                   budget_refused=outcome.budget_refused,
+                                   external_skipped=outcome.external_skipped, unit=unit)
+    return sites
+
+
+def judge_units(store, run_id: int, units, sites: dict, unit_ids: dict, rulebook, as_of: date,
+                browser=None, browser_missing: str = "") -> list[UnitResult]:
+    out = []
+    for unit in units:
+        site = sites[unit["name"]]
         rules = rulebook.applicable(unit["type"], unit["name"])
-        ctx = CheckContext(as_of=as_of, unit=unit, browser=browser, browser_missing=browser_missing)
+        ctx = CheckContext(as_of=as_of, unit=unit, browser=browser, browser_missing=browser_missing,
+                           extras={"peers": sites})
         results = run_rules(rules, site, ctx)
         veto_failed = any(r.status == "fail" and rule.veto for r, rule in zip(results, rules))
         unit_score = 0.0 if veto_failed else score(results)
@@ -50,3 +57,15 @@ def run_audit(store, run_id: int, units: list[dict], rulebook, as_of: date, max_
                               pages_crawled=len(internal), pages_failed=failed, reachable=reachable,
                               rules=rules))
     return out
+
+
+def run_audit(store, run_id: int, units: list[dict], rulebook, as_of: date, max_pages: int,
+              browser=None, browser_missing: str = "", settings: dict | None = None) -> list[UnitResult]:
+    unit_ids = {u["name"]: store.add_unit(run_id, u) for u in units}
+    outcomes = crawl_units(units, rulebook.keywords(), max_pages,
+                           on_snapshot=lambda name, snap: store.add_page(run_id, name, snap),
+                           settings=settings)
+    store.flush()
+    sites = build_sites(units, outcomes)
+    return judge_units(store, run_id, units, sites, unit_ids, rulebook, as_of,
+                       browser=browser, browser_missing=browser_missing)

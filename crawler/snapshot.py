@@ -45,6 +45,8 @@ class PageSnapshot:
     error: str = ""                  # why there is no usable response
     size: int = 0                    # body bytes received
     truncated: bool = False          # body cut at the size limit
+    doc_text: str = ""               # extracted text of a PDF/DOCX attachment
+    doc_error: str = ""              # why an attachment's text could not be extracted
 
     @property
     def ok(self) -> bool:

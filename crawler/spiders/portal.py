@@ -28,6 +28,7 @@ TIMEOUT_ERRORS = _classes("DownloadTimeoutError", "TimeoutError", "TCPTimedOutEr
 LOST_ERRORS = _classes("ResponseDataLossError", "ConnectionLost", "ConnectionDone")
 CANCELLED_ERRORS = _classes("DownloadCancelledError")
 
+from crawler.attachments import extract_text, kind_of
 from crawler.decoding import decode_html
 from crawler.middlewares import BudgetSpent
 from crawler.pageparse import extract, fold
@@ -195,8 +196,8 @@ class PortalSpider(scrapy.Spider):
             parsed = extract(decoded.text, response.url)
             data.update(title=parsed["title"], meta=parsed["meta"], links=parsed["links"],
                         scripts=parsed["scripts"])
-        if not in_scope:
-            data["error"] = data.get("error") or ""
+        elif in_scope and 200 <= response.status < 300 and kind_of(body, ctype, response.url):
+            data["doc_text"], data["doc_error"] = extract_text(body, ctype, response.url)
         snapshot = PageSnapshot(**data)
         self.stats_pages += 1
         if not snapshot.ok:

@@ -1,0 +1,97 @@
+"""Rulebooks are validated on load: a typo is an error naming the file, the line and the rule."""
+import textwrap
+
+import pytest
+
+from checks.registry import CHECKS
+from checks.rulebook import RulebookError, load_rulebook, load_units
+
+
+def write(tmp_path, text, name="book.yaml"):
+    p = tmp_path / name
+    p.write_text(textwrap.dedent(text), encoding="utf-8")
+    return p
+
+
+GOOD_RULE = """\
+    id: t
+    source: 测试
+    rules:
+      - id: home-column
+        item: 14
+        title: 首页营商环境专栏
+        applies_to: [city-portal]
+        check: column_present
+        params:
+          names: [营商环境]
+"""
+
+
+def test_bundled_rulebook_loads_and_every_rule_names_a_registered_check():
+    book = load_rulebook("jiangmen-2022")
+    assert book.rules
+    for rule in book.rules:
+        assert rule.check in CHECKS
+        assert rule.item is None or 1 <= rule.item <= 59
+        assert rule.source and rule.title
+
+
+def test_good_rulebook_fills_defaults(tmp_path):
+    book = load_rulebook(str(write(tmp_path, GOOD_RULE)))
+    [rule] = book.rules
+    assert rule.params["where"] == "anywhere" and rule.params["max_depth"] == 3
+    assert rule.source == "测试 第14项"
+    assert rule.applies("city-portal") and not rule.applies("county")
+
+
+@pytest.mark.parametrize("change, message", [
+    (("check: column_present", "check: column_presnt"), "未知检查 'column_presnt'"),
+    (("names: [营商环境]", "nmes: [营商环境]"), "未知参数 nmes"),
+    (("item: 14", "item: 99"), "item 须为 1–59"),
+    (("id: home-column", "id: Home_Column"), "kebab-case"),
+    (("applies_to: [city-portal]", "applies_to: 3"), "applies_to"),
+    (("names: [营商环境]", "names: 营商环境"), "list[str]"),
+])
+def test_typos_are_errors_with_file_line_and_rule(tmp_path, change, message):
+    path = write(tmp_path, GOOD_RULE.replace(*change))
+    with pytest.raises(RulebookError) as err:
+        load_rulebook(str(path))
+    text = str(err.value)
+    assert message in text
+    assert f"{path}:4" in text, text          # the rule's line
+    assert "\n" not in text                   # one line for the user
+
+
+def test_yaml_syntax_error_names_line(tmp_path):
+    path = write(tmp_path, GOOD_RULE + "  - id: [unclosed\n")
+    with pytest.raises(RulebookError, match=r"book\.yaml:\d+: YAML"):
+        load_rulebook(str(path))
+
+
+def test_unknown_rulebook_id():
+    with pytest.raises(RulebookError, match="未知规则集"):
+        load_rulebook("no-such-book")
+
+
+def test_units_file_validation(tmp_path):
+    good = write(tmp_path, """\
+        units:
+          - name: 新会区人民政府
+            type: county
+            url: https://www.xinhui.gov.cn/
+        """, "units.yaml")
+    assert load_units(good)[0]["type"] == "county"
+    bad = write(tmp_path, """\
+        units:
+          - name: 新会区人民政府
+            type: countyy
+            url: https://www.xinhui.gov.cn/
+        """, "bad.yaml")
+    with pytest.raises(RulebookError, match=r"bad\.yaml:2: 单位 新会区人民政府: 未知类型 'countyy'"):
+        load_units(bad)
+
+
+def test_bundled_units_registry_loads():
+    units = load_units()
+    names = {u["name"] for u in units}
+    assert "江门市人民政府门户网站" in names and "新会区人民政府" in names
