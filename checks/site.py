@@ -63,7 +63,18 @@ class Site:
 
     @property
     def internal(self) -> list[PageSnapshot]:
-        return [s for s in self.snapshots if not s.external]
+        """Every in-scope fetch, except a platform probe that found nothing (nobody linked it)."""
+        return [s for s in self.snapshots if not s.external and not (s.probe and not s.ok)]
+
+    def gkmlpt_rows(self):
+        """Articles listed by the gkmlpt platform's API (crawler.gkmlpt.Row), with their
+        `is_expired`/`is_abolished` flags: the site's own word on a document's validity."""
+        from crawler import gkmlpt
+        rows = []
+        for snap in self.snapshots:
+            if snap.body_text and snap.ok and gkmlpt.is_api_url(snap.final_url):
+                rows.extend(gkmlpt.parse_list(snap.body_text, snap.final_url)[0])
+        return rows
 
     @property
     def external(self) -> list[PageSnapshot]:

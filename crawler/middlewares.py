@@ -1,6 +1,4 @@
 """Downloader middlewares of the portal spider."""
-from urllib.parse import urlsplit
-
 from scrapy.exceptions import IgnoreRequest
 
 
@@ -8,17 +6,12 @@ class BudgetSpent(IgnoreRequest):
     """A request not sent because the unit's page budget is spent."""
 
 
-class HostUnreachable(IgnoreRequest):
-    """An external link not checked because its host already failed to resolve or connect."""
-
-
 class PageBudgetMiddleware:
     """Spend the page budget at download time, not at discovery time.
 
     Requests leave the scheduler highest priority first, so counting here gives the budget to
     what the rulebook needs (home, matching columns, pagination) rather than to whatever link
-    happened to be found first. External link checks skip hosts already known dead, so one
-    unreachable portal linked 50 times costs one lookup, not 50 throttled ones.
+    happened to be found first. Outside-link checks have their own budget in the spider.
     """
 
     def __init__(self, crawler=None):
@@ -31,10 +24,6 @@ class PageBudgetMiddleware:
     def process_request(self, request, spider=None):
         spider = spider or (self.crawler.spider if self.crawler else None)
         if request.meta.get("external"):
-            dead = getattr(spider, "dead_hosts", {})
-            host = urlsplit(request.url).hostname
-            if host in dead:
-                raise HostUnreachable(f"主机无法连接（同主机链接已失败：{dead[host]}）")
             return None
         budget = getattr(spider, "budget", None)
         if budget is None or request.meta.get("budget_free") or request.meta.get("budget_counted"):

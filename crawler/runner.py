@@ -33,11 +33,12 @@ def crawl_units(units: list[dict], keywords, max_pages: int, on_snapshot=None,
 
     on_snapshot(unit_name, snapshot) is called for every snapshot as it arrives (storage).
     """
+    process = CrawlerProcess(scrapy_settings(settings))
     # Failed fetches are recorded in snapshots and reported as findings; Scrapy's own
-    # "Gave up retrying" lines would only bury the summary on stderr.
+    # "Gave up retrying" lines would only bury the summary on stderr. (After CrawlerProcess,
+    # which configures logging.)
     logging.getLogger("scrapy.downloadermiddlewares.retry").setLevel(logging.CRITICAL)
     logging.getLogger("scrapy.core.scraper").setLevel(logging.CRITICAL)
-    process = CrawlerProcess(scrapy_settings(settings))
     outcomes: dict[str, CrawlOutcome] = {}
     spiders = {}
     for unit in units:

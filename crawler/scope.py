@@ -48,6 +48,7 @@ class Scope:
         if not path.endswith("/"):
             path = posixpath.dirname(path) + "/"
         self.path = path
+        self.prefix_url = f"{base.scheme}://{base.netloc}{path}"
 
     def __contains__(self, url: str) -> bool:
         try:

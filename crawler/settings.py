@@ -31,6 +31,9 @@ HTTPERROR_ALLOW_ALL = True              # record 4xx/5xx; the spider decides wha
 REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 
+GKMLPT_PROBE = True          # look for Guangdong's 公开目录 platform under each unit's scope
+GKMLPT_MAX_PAGES = 5         # API list pages read per gkmlpt category
+
 DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.PageBudgetMiddleware": 50,
 }

@@ -46,6 +46,8 @@ class PageSnapshot:
     size: int = 0                    # body bytes received
     truncated: bool = False          # body cut at the size limit
     doc_text: str = ""               # extracted text of a PDF/DOCX attachment
+    body_text: str = ""              # decoded body of a JSON API response (gkmlpt lists)
+    probe: bool = False              # fetched because a platform usually lives there, not linked
     doc_error: str = ""              # why an attachment's text could not be extracted
 
     @property

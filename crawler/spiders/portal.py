@@ -33,7 +33,8 @@ from crawler.decoding import decode_html
 from crawler.middlewares import BudgetSpent
 from crawler.pageparse import extract, fold
 from crawler.scope import Scope, normalise_url, is_skippable, is_document
-from crawler.snapshot import PageSnapshot
+from crawler import gkmlpt
+from crawler.snapshot import Link, PageSnapshot
 
 _PAGINATION = re.compile(r"^(下一页|下页|后页|尾页|末页|上一页|首页|\d{1,3}|>|>>|»|next)$", re.I)
 _PAGINATION_URL = re.compile(r"(index|list)[_-]\d+\.s?html?$|[?&](page|pageindex|pageno|p|curpage)=\d+", re.I)
@@ -104,6 +105,8 @@ class PortalSpider(scrapy.Spider):
         self.external_per_host: dict[str, int] = {}
         self.max_external_per_host = 5
         self.dead_hosts: dict[str, str] = {}      # host -> why it could not be reached
+        self.host_state: dict[str, str] = {}       # host -> probing | alive | dead
+        self.host_waiting: dict[str, list] = {}    # host -> links held until its first answer
         self.unit_name = unit_name
         self.seen: set[str] = set()
         self.stats_pages = 0
@@ -118,8 +121,16 @@ class PortalSpider(scrapy.Spider):
         url = self.start_url
         self.seen.add(normalise_url(url))
         yield scrapy.Request(url, callback=self.parse_page, errback=self.on_error, priority=10000,
-                             meta={"zdepth": 0, "referer": "", "link_text": "", "handle_httpstatus_all": True},
+                             meta={"zdepth": 0, "referer": "", "link_text": "",
+                                   "max_retry_times": 1},
                              dont_filter=True)
+        if self.settings.getbool("GKMLPT_PROBE", True):
+            probe = gkmlpt.index_url_for(self.scope.prefix_url)
+            if normalise_url(probe) not in self.seen:
+                self.seen.add(normalise_url(probe))
+                yield scrapy.Request(probe, callback=self.parse_page, errback=self.on_error, priority=5000,
+                                     meta={"zdepth": 1, "referer": "", "link_text": "", "probe": True,
+                                           "max_retry_times": 0})
 
     def _priority(self, link, depth: int) -> int:
         text = link.text
@@ -149,25 +160,54 @@ class PortalSpider(scrapy.Spider):
                     url, callback=self.parse_page, errback=self.on_error,
                     priority=self._priority(link, depth),
                     meta={"zdepth": depth, "referer": snapshot.final_url, "link_text": link.text,
-                          "handle_httpstatus_all": True})
-            elif not self.scope.same_host(url) or not is_skippable(url):
-                if self.scope.same_host(url):
-                    continue          # the parent portal of a department channel: not ours to check
+                          })
+            elif not self.scope.same_host(url):
                 self.seen.add(key)
-                host = urlsplit(url).hostname or ""
-                per_host = self.external_per_host.get(host, 0)
-                if self.external_sent >= self.external_budget or per_host >= self.max_external_per_host:
-                    self.external_skipped += 1
-                    continue
-                self.external_per_host[host] = per_host + 1
-                self.external_sent += 1
-                yield self._external_request(url, "HEAD", snapshot.final_url, link.text, depth)
+                yield from self._check_external(url, snapshot.final_url, link.text, depth)
+
+    def _check_external(self, url, referer, text, depth):
+        """Check an outside link's status. One request per host goes first; the host's other
+        links wait for its answer, so an unreachable host costs one lookup, not one per link."""
+        host = urlsplit(url).hostname or ""
+        per_host = self.external_per_host.get(host, 0)
+        if self.external_sent >= self.external_budget or per_host >= self.max_external_per_host:
+            self.external_skipped += 1
+            return
+        self.external_per_host[host] = per_host + 1
+        self.external_sent += 1
+        state = self.host_state.get(host)
+        if state == "dead":
+            self.on_snapshot(self._unreachable_snapshot(url, referer, text, depth))
+        elif state == "probing":
+            self.host_waiting.setdefault(host, []).append((url, referer, text, depth))
+        else:
+            if state is None:
+                self.host_state[host] = "probing"
+            yield self._external_request(url, "HEAD", referer, text, depth)
+
+    def _unreachable_snapshot(self, url, referer, text, depth):
+        host = urlsplit(url).hostname or ""
+        return PageSnapshot(url=url, final_url=url, status=None, referer=referer, link_text=text,
+                            depth=depth, external=True, fetched_at=_now(),
+                            error=f"主机无法连接（同主机链接已失败：{self.dead_hosts.get(host, '')}）")
+
+    def _host_answered(self, url, alive: bool):
+        """The probing request of a host ended: send or settle the links that waited for it."""
+        host = urlsplit(url).hostname or ""
+        if self.host_state.get(host) != "probing":
+            return
+        self.host_state[host] = "alive" if alive else "dead"
+        for w_url, referer, text, depth in self.host_waiting.pop(host, []):
+            if alive:
+                yield self._external_request(w_url, "HEAD", referer, text, depth)
+            else:
+                self.on_snapshot(self._unreachable_snapshot(w_url, referer, text, depth))
 
     def _external_request(self, url, method, referer, text, depth):
         return scrapy.Request(
             url, method=method, callback=self.parse_external, errback=self.on_external_error,
             priority=-1000, dont_filter=True,
-            meta={"external": True, "dont_obey_robotstxt": True, "handle_httpstatus_all": True,
+            meta={"external": True, "dont_obey_robotstxt": True,
                   "download_timeout": 10, "max_retry_times": 0, "zdepth": depth,
                   "referer": referer, "link_text": text, "method": method})
 
@@ -190,22 +230,46 @@ class PortalSpider(scrapy.Spider):
         in_scope = response.url in self.scope
         looks_html = (any(t in ctype for t in _HTML_TYPES) or
                       (not ctype and body.lstrip()[:200].lower().startswith((b"<!doctype", b"<html", b"<"))))
-        if looks_html and not any(t in ctype for t in _NO_TEXT_TYPES) and not body.startswith(b"%PDF"):
+        if gkmlpt.is_api_url(response.url) and ("json" in ctype or body.lstrip()[:1] in (b"{", b"[")):
+            data.update(self._gkmlpt_list(response, body, ctype))
+        elif looks_html and not any(t in ctype for t in _NO_TEXT_TYPES) and not body.startswith(b"%PDF"):
             decoded = decode_html(body, data["content_type"])
             data.update(html=decoded.text, encoding=decoded.encoding, declared_encoding=decoded.declared)
             parsed = extract(decoded.text, response.url)
-            data.update(title=parsed["title"], meta=parsed["meta"], links=parsed["links"],
+            links = parsed["links"]
+            if gkmlpt.is_index_url(response.url) and "_CONFIG" in decoded.text:
+                links = links + self._gkmlpt_columns(decoded.text, response.url)
+            data.update(title=parsed["title"], meta=parsed["meta"], links=links,
                         scripts=parsed["scripts"])
         elif in_scope and 200 <= response.status < 300 and kind_of(body, ctype, response.url):
             data["doc_text"], data["doc_error"] = extract_text(body, ctype, response.url)
+        data["probe"] = bool(response.meta.get("probe"))
         snapshot = PageSnapshot(**data)
         self.stats_pages += 1
         if not snapshot.ok:
             self.stats_failed += 1
         self.on_snapshot(snapshot)
         # Off-scope redirect targets are recorded but not explored.
-        if in_scope and snapshot.ok and snapshot.html:
+        if in_scope and snapshot.ok and snapshot.links:
             yield from self._follow(snapshot)
+
+    # -- gkmlpt: the platform's column tree and JSON lists become ordinary links ------------
+    def _gkmlpt_columns(self, html: str, index_url: str) -> tuple:
+        sid, categories = gkmlpt.parse_config(html)
+        if not sid:
+            return ()
+        return tuple(Link(url=gkmlpt.api_url(index_url, c.id, sid), text=c.name, position="nav")
+                     for c in categories)
+
+    def _gkmlpt_list(self, response, body: bytes, ctype: str) -> dict:
+        text = decode_html(body, ctype).text
+        rows, total, name = gkmlpt.parse_list(text, response.url)
+        links = [Link(url=r.url, text=r.title, position="body") for r in rows]
+        page = gkmlpt.page_of(response.url)
+        max_pages = self.settings.getint("GKMLPT_MAX_PAGES", 5)
+        if rows and total and page * len(rows) < total and page < max_pages:
+            links.append(Link(url=gkmlpt.next_page_url(response.url, page + 1), text="下一页", position="body"))
+        return {"body_text": text, "links": tuple(links), "title": name or response.meta.get("link_text", "")}
 
     def parse_external(self, response):
         method = response.meta.get("method", "HEAD")
@@ -219,6 +283,7 @@ class PortalSpider(scrapy.Spider):
             return
         data = self._base_snapshot(response, external=True)
         self.on_snapshot(PageSnapshot(**data))
+        yield from self._host_answered(response.meta.get("redirect_urls", [response.url])[0], alive=True)
 
     def _error_snapshot(self, failure, external: bool) -> PageSnapshot:
         request = failure.request
@@ -246,4 +311,5 @@ class PortalSpider(scrapy.Spider):
             if host:
                 self.dead_hosts.setdefault(host, describe_failure(failure))
         self.on_snapshot(self._error_snapshot(failure, external=True))
-        return None
+        alive = urlsplit(failure.request.url).hostname not in self.dead_hosts
+        return list(self._host_answered(failure.request.url, alive=alive))

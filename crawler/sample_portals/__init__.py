@@ -1,0 +1,38 @@
+"""Sample government portals for end-to-end tests and demos.
+
+Four static sites, each served on its own port by a real HTTP server on 127.0.0.1:
+
+- ``city-good`` / ``city-bad``: 江门市人民政府门户网站 (city-portal), with the 江门市发展和改革局
+  channel under ``/bmpd/fgj/`` (department);
+- ``county-good`` / ``county-bad``: 新会区人民政府 (county), GBK files declared as gb2312.
+
+The ``-good`` twins comply; the ``-bad`` twins carry the planted problems listed in
+``expected.EXPECTED``. All dates are relative to the ``as_of`` date the portals are built for.
+
+    from crawler.sample_portals import build_portals, serve, serve_all, EXPECTED
+
+Layout of this package:
+
+- ``model.py``      Site / Channel / Column / Article: plain data, no HTML.
+- ``content.py``    article factories (news, notice, document, annual_report), dates relative to as_of.
+- ``jiangmen.py``, ``xinhui.py``   one description per portal: ``site(as_of)`` builds the compliant
+  twin; ``PLANTS`` (problem id -> function) turns it into the flawed twin.
+- ``portals.py``    the registry: portal name -> description (+ plants).
+- ``build.py``      renders a Site with the jinja2 templates in ``templates/`` (autoescape on).
+- ``server.py``     serves a built portal on 127.0.0.1; ``__main__.py`` serves them all.
+- ``expected.py``   EXPECTED: units and planted problems, for tests.
+
+To add a page, add an article or a Column to a description. To plant a problem, write a small
+function in that description's PLANTS (give the article it touches a fixed doc id with
+``with_id``) and list the same problem id in ``expected.py``; ``tests/test_sample_portals.py``
+checks that the two agree.
+"""
+from .build import build_portal, build_portals
+from .expected import EXPECTED, demo_units, expected_for, unit_entries
+from .portals import PORTALS
+from .server import SampleServer, serve, serve_all, stop_all
+
+PORTAL_NAMES = tuple(PORTALS)
+
+__all__ = ["EXPECTED", "PORTAL_NAMES", "SampleServer", "build_portal", "build_portals",
+           "demo_units", "expected_for", "serve", "serve_all", "stop_all", "unit_entries"]

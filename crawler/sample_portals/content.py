@@ -1,0 +1,161 @@
+"""Helpers shared by the portal descriptions: relative dates, article factories, report numbers.
+
+Every date is computed from `as_of`, so a demo run today and a test frozen on an old date both see
+fresh compliant portals.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import random
+
+from .model import Article, DocInfo, ReportStats, at
+
+# Rows of table 三 (收到和处理政府信息公开申请情况) below 三、本年度办理结果, as in the 2021 format:
+# (group label, group rowspan, row label). A group label of None continues the previous group.
+OUTCOME_ROWS = [
+    ("（一）予以公开", 0, None),
+    ("（二）部分公开（区分处理的，只计这一情形，不计其他情形）", 0, None),
+    ("（三）不予公开", 8, "1.属于国家秘密"),
+    (None, 0, "2.其他法律行政法规禁止公开"),
+    (None, 0, "3.危及“三安全一稳定”"),
+    (None, 0, "4.保护第三方合法权益"),
+    (None, 0, "5.属于三类内部事务信息"),
+    (None, 0, "6.属于四类过程性信息"),
+    (None, 0, "7.属于行政执法案卷"),
+    (None, 0, "8.属于行政查询事项"),
+    ("（四）无法提供", 3, "1.本机关不掌握相关政府信息"),
+    (None, 0, "2.没有现成信息需要另行制作"),
+    (None, 0, "3.补正后申请内容仍不明确"),
+    ("（五）不予处理", 5, "1.信访举报投诉类申请"),
+    (None, 0, "2.重复申请"),
+    (None, 0, "3.要求提供公开出版物"),
+    (None, 0, "4.无正当理由大量反复申请"),
+    (None, 0, "5.要求行政机关确认或重新出具已获取信息"),
+    ("（六）其他处理", 3, "1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请"),
+    (None, 0, "2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请"),
+    (None, 0, "3.其他"),
+]
+
+
+def ago(as_of: dt.date, days: int) -> dt.datetime:
+    """`days` before as_of, at a plausible office hour that varies from item to item."""
+    return at(as_of - dt.timedelta(days=days), 8 + days % 9, (days * 13 + 7) % 60)
+
+
+def news(as_of, days, title, source="", body=None) -> Article:
+    when = ago(as_of, days)
+    paragraphs = body or [
+        f"{when.month}月{when.day}日，{title}。",
+        "会议强调，要坚持以人民为中心的发展思想，聚焦群众急难愁盼问题，压实工作责任，"
+        "细化工作措施，确保各项任务落地见效。",
+        "相关单位负责同志参加活动。",
+    ]
+    return Article(title=title, published=when, source=source, body=paragraphs)
+
+
+def notice(as_of, days, title, issuer, source="") -> Article:
+    when = ago(as_of, days)
+    return Article(
+        title=title, published=when, source=source or issuer,
+        body=[
+            "各有关单位：",
+            f"现将{title.removeprefix(issuer).removeprefix('关于')}有关事项通知如下，请认真贯彻落实。",
+            "一、高度重视，加强组织领导。各单位要明确分管领导和具体联系人，确保工作有序推进。",
+            "二、突出重点，抓好任务落实。要对照工作要求，逐项细化分解，按时报送工作进展情况。",
+            "三、强化督导，确保取得实效。对工作推进不力的，将予以通报。",
+            issuer,
+            f"{when.year}年{when.month}月{when.day}日",
+        ])
+
+
+def document(as_of, days, title, issuer, doc_no, validity="有效", index_prefix="007",
+             topic="综合政务", list_validity=None, source="") -> Article:
+    """A 规范性文件/政策文件 page with the 索引号/发文机关/成文日期/发文字号/有效性 info box.
+
+    `doc_no` may contain "{y}", replaced with the publication year (江府〔2023〕12号).
+    """
+    when = ago(as_of, days)
+    number = doc_no.format(y=when.year)
+    return Article(
+        title=title, published=when, source=source or issuer, kind="document",
+        doc=DocInfo(index_no=f"{index_prefix}-{when.year}-{days % 97 + 1:04d}", issuer=issuer,
+                    doc_no=number, validity=validity, topic=topic,
+                    written=(when - dt.timedelta(days=3)).date()),
+        list_validity=list_validity,
+        body=[
+            "各县（市、区）人民政府，市政府各部门、各直属机构：",
+            f"现将《{title.split('印发')[-1].removesuffix('的通知')}》印发给你们，"
+            "请认真贯彻执行。执行中遇到的问题，请径向有关部门反映。",
+            issuer,
+            f"{when.year}年{when.month}月{when.day}日",
+        ])
+
+
+def report_published(as_of: dt.date, year: int, month: int, day: int, hour: int = 10,
+                     on_time: bool = True) -> dt.datetime | None:
+    """When the `year` annual report goes online (planned for month/day of year+1), or None.
+
+    A report is never dated after as_of: a compliant unit whose planned date has not come yet
+    published it the day before as_of (if that is already in year+1); a late one (on_time=False)
+    simply is not online yet.
+    """
+    planned = dt.date(year + 1, month, day)
+    if planned < as_of:
+        return at(planned, hour, 30)
+    if on_time and as_of - dt.timedelta(days=1) > dt.date(year + 1, 1, 1):
+        return at(as_of - dt.timedelta(days=1), hour, 30)
+    return None
+
+
+def report_stats(unit: str, year: int) -> ReportStats:
+    """Deterministic, internally consistent numbers (勾稽关系 holds) for one unit and year."""
+    rng = random.Random(f"{unit}/{year}")
+    outcomes = {}
+    for group, _span, row in OUTCOME_ROWS:
+        outcomes[row or group] = 0
+    outcomes["（一）予以公开"] = rng.randint(20, 80)
+    outcomes["（二）部分公开（区分处理的，只计这一情形，不计其他情形）"] = rng.randint(2, 15)
+    outcomes["5.属于三类内部事务信息"] = rng.randint(0, 5)
+    outcomes["1.本机关不掌握相关政府信息"] = rng.randint(5, 30)
+    outcomes["2.重复申请"] = rng.randint(0, 3)
+    person = sum(outcomes.values())
+    made = rng.randint(5, 40)
+    return ReportStats(
+        made=made, repealed=rng.randint(0, 10), in_force=made + rng.randint(100, 300),
+        licences=rng.randint(500, 5000), penalties=rng.randint(50, 1500),
+        coercions=rng.randint(0, 80), fees=f"{rng.randint(100, 20000)}.{rng.randint(0, 99):02d}",
+        requests_person=person, requests_company=rng.randint(0, 3), outcomes=outcomes,
+        reviews=(rng.randint(0, 3), rng.randint(0, 1), 0, rng.randint(0, 1)))
+
+
+def annual_report(unit: str, year: int, published: dt.datetime, source: str = "",
+                  doc_id: int = 0) -> Article:
+    return Article(
+        title=f"{unit}{year}年度政府信息公开工作年度报告", published=published,
+        source=source or unit, kind="annual_report", report_year=year,
+        report_stats=report_stats(unit, year), doc_id=doc_id)
+
+
+def annual_reports(unit, as_of, month, day, source="", late_year=None, late_on=(3, 5),
+                   late_doc_id=0) -> list:
+    """Reports for as_of.year-1 and as_of.year-2 (those already online as of as_of).
+
+    `late_year`: that year's report goes online on `late_on` (month, day) instead — too late.
+    """
+    reports = []
+    for year in (as_of.year - 1, as_of.year - 2):
+        if year == late_year:
+            when = report_published(as_of, year, *late_on, on_time=False)
+            doc_id = late_doc_id
+        else:
+            when = report_published(as_of, year, month, day)
+            doc_id = 0
+        if when is not None:
+            reports.append(annual_report(unit, year, when, source, doc_id))
+    return reports
+
+
+def with_id(doc_id: int, article: Article) -> Article:
+    """Give an article a fixed doc id (for articles that planted problems refer to)."""
+    article.doc_id = doc_id
+    return article

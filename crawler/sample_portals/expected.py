@@ -1,0 +1,203 @@
+"""What the sample portals contain: units, and the problems planted in the ``-bad`` twins.
+
+``EXPECTED[portal]["units"][key]`` is one auditable unit of that portal:
+
+    name, type            as in the unit registry (city-portal | county | department)
+    url, scope            paths relative to the portal's base URL: where a crawl starts and the
+                          prefix it must stay under (the department channel lives inside the city
+                          portal, so a crawl of it must not follow links up to "/" or "/zwgk/")
+    annual_report_deadline   "MM-DD" of the year after the report year, where the plan sets one
+    problems              problem id -> where it sits; empty for the compliant twins
+
+A problem's ``url`` is the path of the page a check should name: the page with the problem, or
+the page where the missing thing should have been. Problems on articles carry ``doc_id`` instead,
+because article URLs are dated (``/zwgk/tzgg/202303/t20230310_90101.html``) and so move with
+``as_of``; every problem has ``url_re``, a regex the page's path matches for any as_of. Use
+``expected_for(portal, as_of)`` for a copy with every ``url`` filled in for that date, plus each
+unit's columns (name -> path) and annual reports.
+
+Portal-wide problems (they are in the shared header/footer) are listed under every unit of the
+portal, each with the unit's own start page as ``url``.
+
+Every problem id of a ``-bad`` portal is a key of that portal description's PLANTS.
+"""
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import re
+
+from . import jiangmen as _city
+from . import xinhui as _county
+from .portals import make_site
+
+PRIVATE = {"robots_disallow": ["/private/"], "never_fetch": ["/private/admin.html"]}
+
+
+def _city_wide(url: str) -> dict:
+    return {
+        "siteidcode-mismatch": {
+            "url": url, "footer": "4407000001", "meta": "4407000099",
+            "detail": "页脚网站标识码为4407000001，全站页面 meta SiteIDCode 却为4407000099"},
+        "conac-identity-missing": {
+            "url": url, "detail": "页脚没有党政机关网站标识（bszs.conac.cn 开办者标识）"},
+        "accessibility-entry-missing": {
+            "url": url, "detail": "页面头部没有“无障碍”“长者模式”入口，也没有加载辅助工具条脚本"},
+    }
+
+
+def _city_units(bad: bool) -> dict:
+    return {
+        "city": {
+            "name": "江门市人民政府", "type": "city-portal", "url": "/", "scope": "/",
+            "annual_report_deadline": None,
+            "problems": {} if not bad else {
+                "column-missing-wenjingji": {
+                    "url": "/", "detail": "首页（及全站）没有“稳经济”专栏"},
+                "column-empty-yingshang": {
+                    "url": "/ztzl/yshj/", "detail": "“营商环境”专栏存在，但列表页只有“暂无信息”"},
+                **_city_wide("/"),
+                "meta-missing-pubdate": {
+                    "doc_id": _city.NO_PUBDATE, "column": "/zwgk/tzgg/",
+                    "detail": "文章页缺少 <meta name=\"PubDate\">"},
+                "meta-missing-columnname": {
+                    "doc_id": _city.NO_COLUMNNAME, "column": "/zwdt/",
+                    "detail": "文章页缺少 <meta name=\"ColumnName\">"},
+                "meta-missing-contentsource": {
+                    "doc_id": _city.NO_CONTENTSOURCE, "column": "/hdjl/yjzj/",
+                    "detail": "文章页缺少 <meta name=\"ContentSource\">"},
+                "broken-link": {
+                    "doc_id": _city.BROKEN, "column": "/zwgk/tzgg/", "status": 404,
+                    "found_on": "/zwgk/tzgg/index_1.html",
+                    "detail": "通知公告列表第2页的一条链接指向已不存在的页面（HTTP 404）"},
+                "soft-404": {
+                    "doc_id": _city.SOFT_404, "column": "/hdjl/zcwd/", "status": 200,
+                    "found_on": "/hdjl/zcwd/index.html",
+                    "detail": "政策问答中的一条链接返回 HTTP 200，但页面内容为“页面不存在或已被删除”"},
+            },
+        },
+        "fgj": {
+            "name": "江门市发展和改革局", "type": "department",
+            "url": "/bmpd/fgj/", "scope": "/bmpd/fgj/", "annual_report_deadline": "01-31",
+            "problems": {} if not bad else {
+                "column-missing-gba": {
+                    "url": "/bmpd/fgj/", "detail": "部门频道没有“粤港澳大湾区”专栏"},
+                **_city_wide("/bmpd/fgj/"),
+            },
+        },
+    }
+
+
+def _county_units(bad: bool) -> dict:
+    return {
+        "county": {
+            "name": "新会区人民政府", "type": "county", "url": "/", "scope": "/",
+            "annual_report_deadline": "02-20",
+            "problems": {} if not bad else {
+                "column-missing-standard-catalog": {
+                    "url": "/", "detail": "全站没有“基层政务公开标准目录”栏目"},
+                "accessibility-script-404": {
+                    "url": "/", "target": "/wza/aria.js", "status": 404, "needs_browser": True,
+                    "detail": "有“无障碍浏览”入口，但工具条脚本 /wza/aria.js 返回404，点击无效"},
+                "stale-home-news": {
+                    "url": "/", "column": "/xwzx/xhyw/", "newest_days": 40,
+                    "detail": "首页“新会要闻”最新一条是40天前发布的"},
+                "stale-column-tzgg": {
+                    "url": "/zwgk/tzgg/", "newest_days": 200,
+                    "detail": "“通知公告”栏目最新一条已超过6个月（200天前）"},
+                "validity-mismatch": {
+                    "doc_id": _county.REPEALED_BUT_VALID, "column": "/zwgk/zfxxgk/gfxwj/",
+                    "found_on": "/zwgk/zfxxgk/gfxwj/index.html",
+                    "list_says": "已废止", "page_says": "有效",
+                    "detail": "规范性文件列表中标注“已废止”，文件页信息框却仍写“有效性：有效”"},
+                "annual-report-late": {
+                    "doc_id": _county.LATE_REPORT, "column": "/zwgk/zfxxgk/ndbg/",
+                    "report_year": "as_of.year - 1", "published": "03-05", "deadline": "02-20",
+                    "detail": "上一年度政府信息公开工作年度报告3月5日才发布，晚于2月20日的期限"},
+            },
+        },
+    }
+
+
+EXPECTED = {
+    "city-good": {"site_name": "江门市人民政府门户网站", "encoding": "utf-8",
+                  "declared_charset": "utf-8", "charset_in_header": True,
+                  **PRIVATE, "units": _city_units(bad=False)},
+    "city-bad": {"site_name": "江门市人民政府门户网站", "encoding": "utf-8",
+                 "declared_charset": "utf-8", "charset_in_header": True,
+                 **PRIVATE, "units": _city_units(bad=True)},
+    "county-good": {"site_name": "江门市新会区人民政府网站", "encoding": "gbk",
+                    "declared_charset": "gb2312", "charset_in_header": False,
+                    "gbk_only_chars": "镕堃喆玥", **PRIVATE, "units": _county_units(bad=False)},
+    "county-bad": {"site_name": "江门市新会区人民政府网站", "encoding": "gbk",
+                   "declared_charset": "gb2312", "charset_in_header": False,
+                   "gbk_only_chars": "镕堃喆玥", **PRIVATE, "units": _county_units(bad=True)},
+}
+
+
+def _add_url_patterns() -> None:
+    for portal in EXPECTED.values():
+        for unit in portal["units"].values():
+            for problem in unit["problems"].values():
+                if "doc_id" in problem:
+                    problem["url_re"] = (rf"^{re.escape(problem['column'])}\d{{6}}/"
+                                         rf"t\d{{8}}_{problem['doc_id']}\.html$")
+                else:
+                    problem["url_re"] = rf"^{re.escape(problem['url'])}(index\.html)?$"
+
+
+_add_url_patterns()
+
+
+def expected_for(portal: str, as_of: dt.date) -> dict:
+    """EXPECTED[portal] for one as_of: dated `url`s filled in, plus columns and annual reports."""
+    site = make_site(portal, as_of)
+    result = copy.deepcopy(EXPECTED[portal])
+    for unit in result["units"].values():
+        channel = site.channel_of(unit["scope"])
+        in_unit = [c for c in site.columns.values() if site.channel_of(c.path) is channel]
+        unit["columns"] = {c.name: c.path for c in in_unit}
+        unit["annual_reports"] = [
+            {"year": a.report_year, "title": a.title, "url": a.path,
+             "published": a.published.isoformat(sep=" ", timespec="minutes")}
+            for c in in_unit for a in c.newest_first() if a.kind == "annual_report"]
+        for pid, problem in list(unit["problems"].items()):
+            if "doc_id" not in problem:
+                continue
+            try:
+                problem["url"] = site.article(problem["doc_id"]).path
+            except KeyError:
+                # Only the late annual report can be absent: before March 5 it is not online yet.
+                # After the deadline that is itself the problem (seen on the reports list).
+                deadline = dt.date(as_of.year, 2, 20)
+                if pid == "annual-report-late" and as_of > deadline:
+                    problem.update(url=problem["column"], url_re=rf"^{re.escape(problem['column'])}"
+                                   r"(index\.html)?$", not_published_yet=True,
+                                   detail="上一年度政府信息公开工作年度报告已过2月20日期限仍未发布")
+                else:
+                    del unit["problems"][pid]
+    return result
+
+
+def unit_entries(portal: str, base_url: str) -> list:
+    """Unit registry entries (CONTRACT.md `--units` format) for a portal served at base_url."""
+    base = base_url.rstrip("/")
+    return [{"name": u["name"], "type": u["type"], "url": base + u["url"], "scope": base + u["scope"]}
+            for u in EXPECTED[portal]["units"].values()]
+
+
+_TWIN_LABELS = {"good": "合规样例", "bad": "问题样例"}
+
+
+def demo_units(servers: dict) -> list:
+    """Unit entries for every served portal ({name: SampleServer}), with names made unique.
+
+    Both twins hold the same units, so each name gets the twin's label:
+    "江门市人民政府（合规样例）", "江门市人民政府（问题样例）".
+    """
+    units = []
+    for portal, server in servers.items():
+        label = _TWIN_LABELS[portal.rsplit("-", 1)[-1]]
+        for entry in unit_entries(portal, server.url):
+            units.append({**entry, "name": f"{entry['name']}（{label}）"})
+    return units

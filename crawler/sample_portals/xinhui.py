@@ -1,0 +1,274 @@
+"""新会区人民政府 (county): an older nested-table template, served as GBK.
+
+The files are GBK while the pages declare charset=gb2312, and the text holds GBK-only characters
+(镕, 堃, 喆, 玥) that strict GB2312 cannot decode; the server sends no charset in Content-Type.
+`site(as_of)` describes the compliant portal; `PLANTS` turns it into the one with problems.
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+from .content import annual_reports, document, news, notice, with_id
+from .model import Block, Channel, Column, Site
+
+REPEALED_BUT_VALID = 90201   # 规范性文件 listed as 已废止 whose own page says 有效性：有效
+LATE_REPORT = 90202          # the as_of.year-1 annual report, published on March 5 (bad twin)
+
+COUNTY = "江门市新会区人民政府"
+OFFICE = "江门市新会区人民政府办公室"
+NEWS_DAYS = (2, 4, 6, 9, 11, 15, 20, 26, 33, 41, 50, 64)
+TZGG_DAYS = (4, 9, 17, 30, 45, 70, 100, 140, 190)
+
+
+def site(as_of) -> Site:
+    s = Site(
+        key="county", site_name="江门市新会区人民政府网站", domain="www.xinhui.gov.cn",
+        sponsor=OFFICE, organizer="江门市新会区政务服务数据管理局",
+        site_id_code="4407050001", footer_id_code="4407050001",
+        icp="粤ICP备12071369号", gongan="粤公网安备 44070502000045号",
+        conac_id="B2C35F0DA0A84E4AE053012819AC3C2F",
+        encoding="gbk", declared_charset="gb2312", header_charset=False, layout="table",
+    )
+    s.channels = [Channel(
+        prefix="/", name="新会区人民政府", unit_type="county",
+        top_links=[("江门市人民政府", "http://www.jiangmen.gov.cn/")],
+        crumbs=[("首页", "/index.html")],
+        nav=[("首页", "/index.html"), ("新会要闻", "/xwzx/xhyw/"), ("政务公开", "/zwgk/"),
+             ("政府信息公开", "/zwgk/zfxxgk/"), ("基层政务公开标准目录", "/zwgk/jczwgk/"),
+             ("政务服务", "https://www.gdzwfw.gov.cn/"), ("互动交流", "/hdjl/"),
+             ("专题专栏", "/ztzl/")],
+        blocks=[
+            Block("新会要闻", column="/xwzx/xhyw/", count=6, css="box news"),
+            Block("通知公告", column="/zwgk/tzgg/", count=5),
+            Block("政府信息公开", css="box xxgk", links=[
+                ("政府信息公开指南", "/zwgk/zfxxgk/zn/"),
+                ("法定主动公开内容", "/zwgk/zfxxgk/fdzdgknr/"),
+                ("规范性文件", "/zwgk/zfxxgk/gfxwj/"), ("依申请公开", "/zwgk/zfxxgk/ysqgk/"),
+                ("政府信息公开年报", "/zwgk/zfxxgk/ndbg/"),
+                ("重点领域信息公开", "/zwgk/zfxxgk/zdly/"),
+                ("公共企事业单位信息公开", "/zwgk/zfxxgk/ggqsydw/")]),
+            Block("基层政务公开", css="box jczwgk", links=[
+                ("基层政务公开标准目录", "/zwgk/jczwgk/"), ("惠民惠农", "/zwgk/hmhn/"),
+                ("涉农补贴", "/zwgk/hmhn/snbt/")]),
+            Block("专题专栏", css="box ztzl", links=[
+                ("疫情防控", "/ztzl/yqfk/"), ("营商环境", "/ztzl/yshj/"), ("稳经济", "/ztzl/wjj/")]),
+            Block("政务服务", css="box zwfw", links=[
+                ("广东政务服务网", "https://www.gdzwfw.gov.cn/"),
+                ("政策问答", "/hdjl/zcwd/"), ("意见征集", "/hdjl/yjzj/")]),
+        ])]
+
+    # ---- 新闻中心 ---------------------------------------------------------------------------------
+    s.add_column(Column("/xwzx/", "新闻中心", style="hub"))
+    titles = [
+        "区长李镕到崖门镇调研乡村振兴工作",
+        "副区长陈堃检查汛期安全生产工作",
+        "新会区召开高质量发展大会",
+        "区领导黄喆走访慰问困难群众",
+        "会城街道玥湖社区开展垃圾分类宣传活动",
+        "新会陈皮产业园入选国家现代农业产业园",
+        "新会区举办侨乡文化节",
+        "银湖湾滨海新区重点项目集中开工",
+        "新会区召开防汛防风工作会议",
+        "新会区开展食品安全专项检查",
+        "司前镇美丽乡村建设见成效",
+        "新会区召开民营企业座谈会",
+    ]
+    s.add_column(Column("/xwzx/xhyw/", "新会要闻", parent="/xwzx/", page_size=6),
+                 [news(as_of, d, t, source="新会区融媒体中心") for d, t in zip(NEWS_DAYS, titles)])
+    s.add_column(Column("/xwzx/bmdt/", "部门动态", parent="/xwzx/"), [
+        news(as_of, 3, "区人社局举办春季招聘会", source="江门市新会区人力资源和社会保障局"),
+        news(as_of, 8, "区卫生健康局开展义诊进社区活动", source="江门市新会区卫生健康局"),
+        news(as_of, 16, "区农业农村局部署春耕生产工作", source="江门市新会区农业农村局"),
+    ])
+
+    # ---- 政务公开 ---------------------------------------------------------------------------------
+    s.add_column(Column("/zwgk/", "政务公开", style="hub"))
+    tzgg_titles = [
+        "关于做好当前安全生产工作的通知",
+        "新会区人民政府关于禁止在银湖湾湿地范围内捕捞的通告",
+        "关于开展新会区第五次全国经济普查的公告",
+        "关于公开招聘镇（街）社区工作人员的公告",
+        "关于开展农村自建房安全隐患排查整治的通知",
+        "关于公布新会区重点建设项目名单的通知",
+        "关于做好耕地地力保护补贴申报工作的通知",
+        "关于开展森林防火专项检查的通知",
+        "关于调整新会区最低生活保障标准的通知",
+    ]
+    s.add_column(Column("/zwgk/tzgg/", "通知公告", parent="/zwgk/", page_size=5),
+                 [notice(as_of, d, t, OFFICE) for d, t in zip(TZGG_DAYS, tzgg_titles)])
+
+    x = "/zwgk/zfxxgk/"
+    s.add_column(Column(x, "政府信息公开", parent="/zwgk/", style="hub"))
+    s.add_column(Column(x + "zn/", "政府信息公开指南", parent=x), [
+        news(as_of, 90, "江门市新会区人民政府信息公开指南", source=OFFICE, body=[
+            "为了更好地提供政府信息公开服务，根据《中华人民共和国政府信息公开条例》，编制本指南。",
+            "受理机构：江门市新会区人民政府办公室，联系人：梁玥。"]),
+        news(as_of, 300, "新会区政府信息公开申请表（样表）", source=OFFICE),
+        news(as_of, 400, "新会区依申请公开流程图", source=OFFICE),
+    ])
+    s.add_column(Column(x + "fdzdgknr/", "法定主动公开内容", parent=x,
+                        link_text="政府信息主动公开目录"), [
+        news(as_of, 15, "新会区人民政府领导分工", source=OFFICE),
+        news(as_of, 35, "新会区人民政府机构职能", source=OFFICE),
+        news(as_of, 60, "新会区本级财政预算决算", source="江门市新会区财政局"),
+        news(as_of, 95, "新会区人民政府工作报告", source=OFFICE),
+    ])
+    s.add_column(Column(x + "gfxwj/", "规范性文件", parent=x, style="table", page_size=5), [
+        document(as_of, 12, "江门市新会区人民政府关于印发新会区村级工程建设项目管理办法的通知",
+                 COUNTY, "新府规〔{y}〕3号", index_prefix="00705"),
+        with_id(REPEALED_BUT_VALID, document(
+            as_of, 55, "江门市新会区人民政府关于印发新会区农村宅基地管理暂行办法的通知",
+            COUNTY, "新府规〔{y}〕1号", index_prefix="00705")),
+        document(as_of, 130, "江门市新会区人民政府办公室关于印发新会区政府投资项目管理办法的通知",
+                 OFFICE, "新府办规〔{y}〕4号", index_prefix="00705"),
+        document(as_of, 260, "江门市新会区人民政府关于印发新会区扶持陈皮产业发展若干措施的通知",
+                 COUNTY, "新府〔{y}〕15号", index_prefix="00705"),
+        document(as_of, 520, "江门市新会区人民政府关于印发新会区征地补偿办法的通知",
+                 COUNTY, "新府〔{y}〕9号", index_prefix="00705", validity="已废止"),
+        document(as_of, 900, "江门市新会区人民政府办公室关于印发新会区城市道路管理办法的通知",
+                 OFFICE, "新府办〔{y}〕33号", index_prefix="00705", validity="失效"),
+    ])
+    s.add_column(Column(x + "ysqgk/", "依申请公开", parent=x), [
+        news(as_of, 100, "新会区依申请公开办理流程", source=OFFICE),
+        news(as_of, 101, "新会区政府信息公开申请受理机构", source=OFFICE),
+        news(as_of, 250, "依申请公开答复文书样本", source=OFFICE),
+    ])
+    s.add_column(Column(x + "ndbg/", "政府信息公开年报", parent=x),
+                 annual_reports(COUNTY, as_of, 2, 10, source=OFFICE))
+    s.add_column(Column(x + "zdly/", "重点领域信息公开", parent=x, style="hub"))
+    s.add_column(Column(x + "zdly/wjybjy/", "稳就业保就业", parent=x + "zdly/"), [
+        news(as_of, 10, "新会区高校毕业生就业补贴申领指南", source="江门市新会区人力资源和社会保障局"),
+        news(as_of, 32, "新会区公益性岗位招聘公告", source="江门市新会区人力资源和社会保障局"),
+        news(as_of, 61, "新会区创业担保贷款政策解读", source="江门市新会区人力资源和社会保障局"),
+    ])
+    s.add_column(Column(x + "zdly/jygzlfz/", "教育高质量发展", parent=x + "zdly/"), [
+        news(as_of, 14, "新会区义务教育阶段学校招生工作方案", source="江门市新会区教育局"),
+        news(as_of, 44, "新会区新建公办学校学位情况", source="江门市新会区教育局"),
+        news(as_of, 80, "新会区校外培训机构白名单", source="江门市新会区教育局"),
+    ])
+    s.add_column(Column(x + "zdly/jkgdjm/", "健康广东（江门）", parent=x + "zdly/"), [
+        news(as_of, 7, "新会区医疗卫生机构信息公开目录", source="江门市新会区卫生健康局"),
+        news(as_of, 38, "新会区家庭医生签约服务进展", source="江门市新会区卫生健康局"),
+        news(as_of, 73, "新会区基本公共卫生服务项目情况", source="江门市新会区卫生健康局"),
+    ])
+    s.add_column(Column(x + "ggqsydw/", "公共企事业单位信息公开", parent=x), [
+        news(as_of, 21, "新会区公共企事业单位信息公开适用主体清单", source=OFFICE),
+        news(as_of, 52, "新会区供水服务信息公开", source="江门市新会区水务局"),
+        news(as_of, 99, "新会区公交运营服务信息公开", source="江门市新会区交通运输局"),
+    ])
+
+    j = "/zwgk/jczwgk/"
+    s.add_column(Column(j, "基层政务公开标准目录", parent="/zwgk/", style="hub",
+                        intro="按照国务院有关部门制定的26个试点领域基层政务公开标准指引编制。"))
+    s.add_column(Column(j + "zdjsxm/", "重大建设项目", parent=j), [
+        news(as_of, 9, "新会区重大建设项目批准和实施信息", source="江门市新会区发展和改革局"),
+        news(as_of, 40, "银湖湾滨海新区道路工程招标信息", source="江门市新会区住房和城乡建设局"),
+        news(as_of, 75, "新会区重点项目年度计划", source="江门市新会区发展和改革局"),
+    ])
+    s.add_column(Column(j + "czyjs/", "财政预决算", parent=j), [
+        news(as_of, 25, "新会区本级部门预算公开", source="江门市新会区财政局"),
+        news(as_of, 85, "新会区本级部门决算公开", source="江门市新会区财政局"),
+        news(as_of, 120, "新会区“三公”经费预算情况说明", source="江门市新会区财政局"),
+    ])
+    s.add_column(Column(j + "ywjy/", "义务教育", parent=j), [
+        news(as_of, 13, "新会区义务教育学校划片范围", source="江门市新会区教育局"),
+        news(as_of, 47, "新会区学生资助政策", source="江门市新会区教育局"),
+        news(as_of, 88, "新会区义务教育学校名录", source="江门市新会区教育局"),
+    ])
+
+    h = "/zwgk/hmhn/"
+    s.add_column(Column(h, "惠民惠农", parent="/zwgk/", style="hub",
+                        link_text="惠民惠农财政补贴资金信息公开"))
+    s.add_column(Column(h + "snbt/", "涉农补贴", parent=h), [
+        news(as_of, 6, "新会区耕地地力保护补贴发放情况公示", source="江门市新会区农业农村局"),
+        news(as_of, 19, "新会区农机购置补贴申报指南", source="江门市新会区农业农村局"),
+        news(as_of, 37, "双水镇水稻种植补贴资金发放名单公示", source="江门市新会区农业农村局"),
+        news(as_of, 66, "新会区渔业油价补贴资金分配情况", source="江门市新会区农业农村局"),
+    ])
+    s.add_column(Column(h + "hmzc/", "惠民惠农政策", parent=h), [
+        news(as_of, 27, "新会区惠民惠农财政补贴资金政策清单", source="江门市新会区财政局"),
+        news(as_of, 58, "新会区城乡居民养老保险补贴标准", source="江门市新会区人力资源和社会保障局"),
+        news(as_of, 93, "新会区残疾人两项补贴政策解读", source="江门市新会区民政局"),
+    ])
+
+    # ---- 专题专栏 ---------------------------------------------------------------------------------
+    s.add_column(Column("/ztzl/", "专题专栏", style="hub"))
+    s.add_column(Column("/ztzl/yqfk/", "疫情防控", parent="/ztzl/"), [
+        news(as_of, 8, "新会区传染病防控健康提示", source="江门市新会区卫生健康局"),
+        news(as_of, 30, "新会区疫苗接种点及服务时间", source="江门市新会区卫生健康局"),
+        news(as_of, 77, "新会区发热门诊设置情况", source="江门市新会区卫生健康局"),
+    ])
+    s.add_column(Column("/ztzl/yshj/", "营商环境", parent="/ztzl/"), [
+        news(as_of, 5, "新会区优化营商环境工作要点", source="江门市新会区发展和改革局"),
+        news(as_of, 24, "新会区企业开办“一网通办”指引", source="江门市新会区市场监督管理局"),
+        news(as_of, 49, "新会区涉企收费目录清单", source="江门市新会区发展和改革局"),
+    ])
+    s.add_column(Column("/ztzl/wjj/", "稳经济", parent="/ztzl/"), [
+        news(as_of, 10, "新会区贯彻落实稳经济一揽子政策措施实施方案", source=OFFICE),
+        news(as_of, 34, "新会区小微企业纾困帮扶政策汇编", source="江门市新会区工业和信息化局"),
+        news(as_of, 68, "新会区稳经济政策问答", source=OFFICE),
+    ])
+
+    # ---- 互动交流 ---------------------------------------------------------------------------------
+    s.add_column(Column("/hdjl/", "互动交流", style="hub"))
+    s.add_column(Column("/hdjl/yjzj/", "意见征集", parent="/hdjl/"), [
+        news(as_of, 11, "关于征求《新会区农村人居环境整治方案（征求意见稿）》意见的公告", source=OFFICE),
+        news(as_of, 39, "关于征求新会区养老服务设施布局规划意见的公告", source="江门市新会区民政局"),
+        news(as_of, 83, "关于征求新会区公交线路调整方案意见的公告", source="江门市新会区交通运输局"),
+    ])
+    s.add_column(Column("/hdjl/zcwd/", "政策问答", parent="/hdjl/", column_type="政策咨询"), [
+        news(as_of, 5, "陈皮种植户如何申请农业保险补贴？", source="江门市新会区农业农村局"),
+        news(as_of, 29, "港澳居民如何在新会办理营业执照？", source="江门市新会区市场监督管理局"),
+        news(as_of, 57, "新会区人才公寓如何申请？", source="江门市新会区人力资源和社会保障局"),
+    ])
+    return s
+
+
+# ---- the twin with planted problems --------------------------------------------------------------
+def _no_standard_catalog(s, as_of):
+    s.remove_column("/zwgk/jczwgk/")
+
+
+def _toolbar_script_404(s, as_of):
+    s.toolbar_script_exists = False
+    s.notes.append("无障碍/长者模式 links are present but their script /wza/aria.js is missing (404): "
+                   "only a browser check (clicking the link does nothing) can see it.")
+
+
+def _stale_home_news(s, as_of):
+    _age(s, "/xwzx/xhyw/", as_of, 40)
+
+
+def _stale_tzgg(s, as_of):
+    _age(s, "/zwgk/tzgg/", as_of, 200)
+
+
+def _age(s, path, as_of, newest_days):
+    column = s.columns[path]
+    newest = max(a.published for a in column.articles).date()
+    delta = newest - (as_of - dt.timedelta(days=newest_days))
+    for article in column.articles:
+        article.published -= delta
+
+
+def _validity_mismatch(s, as_of):
+    s.article(REPEALED_BUT_VALID).list_validity = "已废止"
+
+
+def _late_report(s, as_of):
+    """The as_of.year-1 report goes online on March 5, after the February 20 deadline."""
+    column = s.columns["/zwgk/zfxxgk/ndbg/"]
+    column.articles.clear()
+    for article in annual_reports(COUNTY, as_of, 2, 10, source=OFFICE, late_year=as_of.year - 1,
+                                  late_on=(3, 5), late_doc_id=LATE_REPORT):
+        s.add_article(column.path, article)
+
+
+PLANTS = {
+    "column-missing-standard-catalog": _no_standard_catalog,
+    "accessibility-script-404": _toolbar_script_404,
+    "stale-home-news": _stale_home_news,
+    "stale-column-tzgg": _stale_tzgg,
+    "validity-mismatch": _validity_mismatch,
+    "annual-report-late": _late_report,
+}

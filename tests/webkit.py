@@ -1,0 +1,77 @@
+"""A real threaded HTTP server on 127.0.0.1 serving a dict of routes, for spider tests."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+
+class Routes(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def __init__(self, routes: dict):
+        """routes: "/path?query" or "/path" -> body (str: UTF-8 html) or (status, headers, bytes)."""
+        self.routes = routes
+        self.hits: list[str] = []
+        super().__init__(("127.0.0.1", 0), _Handler)
+        self.thread = threading.Thread(target=self.serve_forever, daemon=True)
+        self.thread.start()
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.server_address[1]}/"
+
+    def stop(self):
+        self.shutdown()
+        self.server_close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.stop()
+
+
+class _Handler(BaseHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+    def _answer(self, head_only: bool):
+        self.server.hits.append(self.path)
+        route = self.server.routes.get(self.path) or self.server.routes.get(self.path.split("?", 1)[0])
+        if route is None:
+            status, headers, body = 404, {"Content-Type": "text/html; charset=utf-8"}, "<h1>404</h1>".encode()
+        elif isinstance(route, str):
+            status, headers, body = 200, {"Content-Type": "text/html; charset=utf-8"}, route.encode("utf-8")
+        else:
+            status, headers, body = route
+        self.send_response(status)
+        for k, v in headers.items():
+            self.send_header(k, v)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if not head_only:
+            self.wfile.write(body)
+
+    def do_GET(self):
+        self._answer(False)
+
+    def do_HEAD(self):
+        self._answer(True)
+
+
+def crawl(url: str, *args: str) -> tuple[list[dict], dict]:
+    """Run `zwgk crawl` in a subprocess (a Twisted reactor cannot restart in one process);
+    returns (snapshots as dicts, the closing summary line)."""
+    proc = subprocess.run([sys.executable, "-m", "crawler.cli", "crawl", url, *args],
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    lines = [json.loads(l) for l in proc.stdout.splitlines() if l.strip()]
+    return lines[:-1], lines[-1]
+
+
+def zwgk(*args: str, timeout: int = 300) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "crawler.cli", *args], capture_output=True, text=True,
+                          timeout=timeout)
