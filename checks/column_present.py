@@ -36,7 +36,27 @@ PARAMS = {
                       "default": ["暂无信息", "暂无数据", "暂无内容", "没有记录", "暂无记录", "无相关信息",
                                   "没有找到相关", "暂无文章"]},
     "link_to_hosts": {"type": "list[str]", "default": None},
+    "max_extra_chars": {"type": "int", "default": 10},
 }
+
+
+def _is_column_link(hit, names, max_extra: int) -> bool:
+    """A link that names the column, not a news headline that mentions it: short text
+    (the name plus a few characters such as 专栏/信息公开), or placed in the navigation."""
+    if hit.link.position in ("nav", "header"):
+        return True
+    return len(norm(hit.link.text)) <= len(norm(hit.matched)) + max_extra
+
+
+def _mentioned_in_scripts(site, pages, names) -> str:
+    """The first page whose raw HTML (scripts, data attributes) names the column although no
+    link does: a navigation built by JavaScript, which a static crawl cannot see."""
+    for page in pages:
+        raw = norm(page.html)
+        for name in names:
+            if norm(name) and norm(name) in raw:
+                return page.final_url
+    return ""
 
 
 def _list_items(site, page) -> int:
@@ -62,7 +82,9 @@ def check(site, params, ctx):
     home = site.home
     home_only = params["where"] == "home"
     pages = [home] if home_only else [p for p in site.pages if p.depth < params["max_depth"]]
-    hits = site.find_links(names, pages=pages)
+    all_hits = site.find_links(names, pages=pages)
+    hits = [h for h in all_hits if _is_column_link(h, names, params["max_extra_chars"])]
+    headlines = [h for h in all_hits if h not in hits]
     if params["link_to_hosts"]:
         off = [h for h in hits if not _host_ok(h.link.url, params["link_to_hosts"])]
         hits = [h for h in hits if _host_ok(h.link.url, params["link_to_hosts"])]
@@ -119,9 +141,17 @@ def check(site, params, ctx):
             yield Finding("unknown", f"未找到栏目“{label}”，但{where}中有 {len(missing)} 个页面未能抓取，无法断定缺失",
                           url=home.final_url, evidence=examples)
             return
+    scripted = _mentioned_in_scripts(site, pages, names) if not headlines else ""
+    if scripted:
+        yield Finding("unknown", f"页面源码中出现“{label}”字样，但没有对应的栏目链接（导航可能由脚本生成），无法断定缺失",
+                      url=scripted)
+        return
     searched = 1 if home_only else len(pages)
+    evidence = f"查找: {'、'.join(names)}"
+    if headlines:
+        evidence += f"；仅见新闻标题提及，如“{headlines[0].link.text[:40]}”"
     yield Finding("fail", f"{where}未发现栏目“{label}”（已查看 {searched} 个页面的链接文字、栏目元数据和标题）",
-                  url=home.final_url, evidence=f"查找: {'、'.join(names)}")
+                  url=home.final_url, evidence=evidence)
 
 
 def _judge_items(site, page, params, names):

@@ -28,7 +28,8 @@ class LinkHit:
 
 class Site:
     def __init__(self, start_url: str, snapshots, scope: str | None = None,
-                 budget_refused=(), external_skipped: int = 0, unit: dict | None = None):
+                 budget_refused=(), external_skipped: int = 0, unit: dict | None = None,
+                 traps=()):
         self.start_url = start_url
         self.scope = Scope(start_url, scope)
         self.unit = unit or {}
@@ -36,6 +37,9 @@ class Site:
         self.budget_refused = [normalise_url(u) for u in budget_refused]
         self.budget_exhausted = bool(self.budget_refused)
         self.external_skipped = external_skipped
+        # URLs the spider skipped as crawler traps: endless calendars and query explosions are
+        # not where a required column hides, so they do not make a missing column `unknown`.
+        self.traps = {normalise_url(u): why for u, why in traps}
         self._by_url: dict[str, PageSnapshot] = {}
         for s in self.snapshots:
             for u in (s.url, s.final_url, *s.redirects):
@@ -109,6 +113,8 @@ class Site:
             return snap.error or f"HTTP {snap.status}"
         if self.was_refused(url):
             return "抓取页数预算已用完，未抓取"
+        if normalise_url(url) in self.traps:
+            return f"疑似爬虫陷阱，未抓取（{self.traps[normalise_url(url)]}）"
         if url not in self.scope:
             return "不在本单位抓取范围内"
         return "未抓取（未在已抓取页面中发现该链接）"
@@ -157,7 +163,7 @@ class Site:
                     continue
                 seen.add(key)
                 why = self.why_unseen(link.url)
-                if why and not self._is_asset(link.url):
+                if why and not self._is_asset(link.url) and key not in self.traps:
                     missing.append((link.url, why))
         return missing
 

@@ -16,6 +16,7 @@ class CrawlOutcome:
     snapshots: list = field(default_factory=list)
     budget_refused: list = field(default_factory=list)
     external_skipped: int = 0
+    traps: list = field(default_factory=list)
     error: str = ""
 
 
@@ -61,4 +62,5 @@ def crawl_units(units: list[dict], keywords, max_pages: int, on_snapshot=None,
         if spider is not None:
             outcomes[name].budget_refused = list(spider.budget.refused)
             outcomes[name].external_skipped = spider.external_skipped
+            outcomes[name].traps = list(spider.traps)
     return outcomes

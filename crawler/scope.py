@@ -86,3 +86,22 @@ def is_skippable(url: str) -> bool:
 
 def is_document(url: str) -> bool:
     return extension(url) in DOCUMENT_EXTENSIONS
+
+
+MAX_URL_LENGTH = 512
+
+
+def looks_like_trap(url: str) -> str:
+    """Why a URL looks like a crawler trap ("" if it does not): overlong, or a path that keeps
+    repeating a segment (/a/b/a/b/a/b/ — relative links resolved against themselves)."""
+    if len(url) > MAX_URL_LENGTH:
+        return "网址过长"
+    segments = [seg for seg in urlsplit(url).path.split("/") if seg]
+    if len(segments) > 12:
+        return "路径层级过深"
+    counts: dict[str, int] = {}
+    for seg in segments:
+        counts[seg] = counts.get(seg, 0) + 1
+        if counts[seg] >= 3:
+            return "路径重复（疑似循环链接）"
+    return ""

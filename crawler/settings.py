@@ -31,6 +31,18 @@ HTTPERROR_ALLOW_ALL = True              # record 4xx/5xx; the spider decides wha
 REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 
+# HTTP cache between audits (conditional requests; see crawler/httpcache.py). The CLI turns it
+# on for `zwgk audit` with a directory beside the database; off for one-off checks.
+HTTPCACHE_ENABLED = False
+HTTPCACHE_POLICY = "crawler.httpcache.RevalidateAlwaysPolicy"
+HTTPCACHE_STORAGE = "scrapy.extensions.httpcache.FilesystemCacheStorage"
+HTTPCACHE_DIR = "zwgk-httpcache"
+HTTPCACHE_IGNORE_HTTP_CODES = []
+
+MAX_DEPTH = 8                # clicks from the start page
+MAX_QUERY_VARIANTS = 30      # distinct query strings followed per path (calendars, session ids)
+MAX_LINKS_PER_PAGE = 5000    # links read from one page
+
 GKMLPT_PROBE = True          # look for Guangdong's 公开目录 platform under each unit's scope
 GKMLPT_MAX_PAGES = 5         # API list pages read per gkmlpt category
 

@@ -47,6 +47,7 @@ class PageSnapshot:
     truncated: bool = False          # body cut at the size limit
     doc_text: str = ""               # extracted text of a PDF/DOCX attachment
     body_text: str = ""              # decoded body of a JSON API response (gkmlpt lists)
+    from_cache: bool = False         # the server answered 304: the body is the cached copy
     probe: bool = False              # fetched because a platform usually lives there, not linked
     doc_error: str = ""              # why an attachment's text could not be extracted
 

@@ -95,3 +95,18 @@ def test_bundled_units_registry_loads():
     units = load_units()
     names = {u["name"] for u in units}
     assert "江门市人民政府门户网站" in names and "新会区人民政府" in names
+
+
+def test_every_plan_item_has_a_rule_or_a_reason_why_not():
+    book = load_rulebook("jiangmen-2022")
+    covered = {r.item for r in book.rules if r.item}
+    for n in range(1, 60):
+        item = book.items[n]
+        assert item["text"] and item["responsible"], n
+        has_reason = bool(item.get("not_checkable"))
+        assert (n in covered) != has_reason, f"item {n}: a rule and a reason, or neither"
+
+
+def test_rules_readme_is_generated_from_the_rulebook():
+    from checks.docs import main
+    assert main(["--check"]) == 0, "run: python -m checks.docs"

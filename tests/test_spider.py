@@ -126,3 +126,45 @@ def test_gkmlpt_read_through_its_api():
     assert rows["关于A的通知"].date.isoformat() == "2022-08-25"
     # the platform's columns are findable like any column link
     assert site.find_links(["政府信息公开年报"])
+
+
+def test_crawler_traps_are_skipped_and_recorded():
+    cal = "".join(f'<a href="/cal?d={d}">{d}</a>' for d in range(100))
+    routes = {
+        "/": HTML.format(title="首页", body=cal + '<a href="a/">循环</a><a href="/news.html">新闻</a>'),
+        "/cal": page("日历"),
+        **{"/" + "a/" * n: HTML.format(title="循环", body='<a href="a/">更深</a>') for n in range(1, 8)},
+        "/news.html": page("新闻"),
+    }
+    with Routes(routes) as srv:
+        snaps, summary = crawl(srv.url)
+    fetched = [s["url"] for s in snaps if not s["external"]]
+    assert sum("/cal?" in u for u in fetched) <= 30
+    assert not any("/a/a/a/" in u for u in fetched)
+    assert any("/news.html" in u for u in fetched)
+    reasons = {why for _, why in summary["traps"]}
+    assert any("查询参数" in r for r in reasons) and any("重复" in r for r in reasons)
+
+
+def test_http_cache_revalidates_and_reuses_unchanged_pages(tmp_path):
+    from datetime import date
+    from crawler.sample_portals import serve_all, stop_all
+    servers = serve_all(tmp_path / "portals", date(2023, 3, 15), names=["county-good"])
+    srv = servers["county-good"]
+    env_cache = ["--scope", srv.url]
+    try:
+        import os
+        os.environ["ZWGK_HTTPCACHE_ENABLED"] = "1"
+        os.environ["ZWGK_HTTPCACHE_DIR"] = str(tmp_path / "cache")
+        first, _ = crawl(srv.url, "--max-pages", "40", *env_cache)
+        second, _ = crawl(srv.url, "--max-pages", "40", *env_cache)
+    finally:
+        os.environ.pop("ZWGK_HTTPCACHE_ENABLED", None)
+        os.environ.pop("ZWGK_HTTPCACHE_DIR", None)
+        stop_all(servers)
+    internal = lambda snaps: {s["url"]: s for s in snaps if not s["external"] and s["status"] == 200}
+    a, b = internal(first), internal(second)
+    assert a.keys() == b.keys()
+    assert not any(s["from_cache"] for s in a.values())
+    assert sum(s["from_cache"] for s in b.values()) >= 0.9 * len(b)      # answered 304
+    assert all(a[u]["html"] == b[u]["html"] and a[u]["links"] == b[u]["links"] for u in a)

@@ -32,7 +32,7 @@ from crawler.attachments import extract_text, kind_of
 from crawler.decoding import decode_html
 from crawler.middlewares import BudgetSpent
 from crawler.pageparse import extract, fold
-from crawler.scope import Scope, normalise_url, is_skippable, is_document
+from crawler.scope import Scope, normalise_url, is_skippable, is_document, looks_like_trap
 from crawler import gkmlpt
 from crawler.snapshot import Link, PageSnapshot
 
@@ -109,6 +109,8 @@ class PortalSpider(scrapy.Spider):
         self.host_waiting: dict[str, list] = {}    # host -> links held until its first answer
         self.unit_name = unit_name
         self.seen: set[str] = set()
+        self.query_variants: dict[str, int] = {}
+        self.traps: list[tuple[str, str]] = []     # (url, why) skipped as crawler traps
         self.stats_pages = 0
         self.stats_failed = 0
 
@@ -147,6 +149,8 @@ class PortalSpider(scrapy.Spider):
 
     def _follow(self, snapshot: PageSnapshot):
         depth = snapshot.depth + 1
+        max_depth = self.settings.getint("MAX_DEPTH", 8)
+        max_variants = self.settings.getint("MAX_QUERY_VARIANTS", 30)
         for link in snapshot.links:
             url = link.url
             key = normalise_url(url)
@@ -156,6 +160,17 @@ class PortalSpider(scrapy.Spider):
                 if is_skippable(url):
                     continue
                 self.seen.add(key)
+                # Crawler traps (calendars, session ids, self-nesting paths) are skipped and
+                # counted, so a check that needed them can say why it could not see.
+                trap = looks_like_trap(url) or ("超过最大抓取深度" if depth > max_depth else "")
+                path_key = key.split("?", 1)[0]
+                if not trap and "?" in key:
+                    self.query_variants[path_key] = self.query_variants.get(path_key, 0) + 1
+                    if self.query_variants[path_key] > max_variants:
+                        trap = "同一路径的查询参数组合过多（疑似日历或会话陷阱）"
+                if trap:
+                    self.traps.append((url, trap))
+                    continue
                 yield scrapy.Request(
                     url, callback=self.parse_page, errback=self.on_error,
                     priority=self._priority(link, depth),
@@ -221,7 +236,8 @@ class PortalSpider(scrapy.Spider):
             referer=meta.get("referer", ""), link_text=meta.get("link_text", ""),
             depth=meta.get("zdepth", 0), fetched_at=_now(),
             elapsed_ms=int(1000 * (meta.get("download_latency") or 0)),
-            redirects=tuple(meta.get("redirect_urls", ())), size=len(response.body), **extra)
+            redirects=tuple(meta.get("redirect_urls", ())), size=len(response.body),
+            from_cache="cached" in response.flags, **extra)
 
     def parse_page(self, response):
         data = self._base_snapshot(response)
@@ -235,7 +251,8 @@ class PortalSpider(scrapy.Spider):
         elif looks_html and not any(t in ctype for t in _NO_TEXT_TYPES) and not body.startswith(b"%PDF"):
             decoded = decode_html(body, data["content_type"])
             data.update(html=decoded.text, encoding=decoded.encoding, declared_encoding=decoded.declared)
-            parsed = extract(decoded.text, response.url)
+            parsed = extract(decoded.text, response.url,
+                             max_links=self.settings.getint("MAX_LINKS_PER_PAGE", 5000))
             links = parsed["links"]
             if gkmlpt.is_index_url(response.url) and "_CONFIG" in decoded.text:
                 links = links + self._gkmlpt_columns(decoded.text, response.url)
