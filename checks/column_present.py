@@ -49,13 +49,18 @@ def _is_column_link(hit, names, max_extra: int) -> bool:
 
 
 def _mentioned_in_scripts(site, pages, names) -> str:
-    """The first page whose raw HTML (scripts, data attributes) names the column although no
-    link does: a navigation built by JavaScript, which a static crawl cannot see."""
+    """The first page near the home page whose inline scripts name the column although no link
+    does: a navigation menu built by JavaScript, which a static crawl cannot see."""
+    wanted = [norm(n) for n in names if norm(n)]
     for page in pages:
-        raw = norm(page.html)
-        for name in names:
-            if norm(name) and norm(name) in raw:
-                return page.final_url
+        if page.depth > 1:
+            continue
+        doc = site.doc(page)
+        if doc is None:
+            continue
+        code = norm(" ".join(doc.xpath("//script[not(@src)]/text()")))
+        if any(w in code for w in wanted):
+            return page.final_url
     return ""
 
 
@@ -150,6 +155,9 @@ def check(site, params, ctx):
     evidence = f"查找: {'、'.join(names)}"
     if headlines:
         evidence += f"；仅见新闻标题提及，如“{headlines[0].link.text[:40]}”"
+    blocked = [] if home_only else site.robots_blocked_within(params["max_depth"])
+    if blocked:
+        evidence += f"；另有 {len(blocked)} 个页面被 robots.txt 禁止抓取（如 {blocked[0][0]}）"
     yield Finding("fail", f"{where}未发现栏目“{label}”（已查看 {searched} 个页面的链接文字、栏目元数据和标题）",
                   url=home.final_url, evidence=evidence)
 

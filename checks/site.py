@@ -46,6 +46,7 @@ class Site:
                 self._by_url.setdefault(normalise_url(u), s)
         self._docs: dict[str, object] = {}
         self._texts: dict[str, str] = {}
+        self._unfetched: dict[int, tuple[list, list]] = {}
         self.linked_from: dict[str, list] = defaultdict(list)   # target -> [(page, link)]
         for s in self.snapshots:
             for link in s.links:
@@ -151,21 +152,31 @@ class Site:
         """In-scope links found on pages shallower than depth that have no usable copy, with why.
 
         When this is empty, everything within `depth` clicks of the start page was seen, so the
-        absence of a column there is a fact, not a gap in the crawl.
+        absence of a column there is a fact, not a gap in the crawl. Pages robots.txt forbids are
+        left out (the site owner keeps them from every crawler; `robots_blocked_within` counts
+        them) and so are crawler traps. Cached per depth: many checks ask.
         """
-        missing, seen = [], set()
-        for page in self.internal:
-            if page.depth >= depth or not page.ok:
-                continue
-            for link in page.links:
-                key = normalise_url(link.url)
-                if key in seen or link.url not in self.scope:
+        if depth not in self._unfetched:
+            missing, blocked, seen = [], [], set()
+            for page in self.internal:
+                if page.depth >= depth or not page.ok:
                     continue
-                seen.add(key)
-                why = self.why_unseen(link.url)
-                if why and not self._is_asset(link.url) and key not in self.traps:
-                    missing.append((link.url, why))
-        return missing
+                for link in page.links:
+                    key = normalise_url(link.url)
+                    if key in seen or link.url not in self.scope:
+                        continue
+                    seen.add(key)
+                    why = self.why_unseen(link.url)
+                    if not why or self._is_asset(link.url) or key in self.traps:
+                        continue
+                    (blocked if "robots" in why else missing).append((link.url, why))
+            self._unfetched[depth] = (missing, blocked)
+        return list(self._unfetched[depth][0])
+
+    def robots_blocked_within(self, depth: int) -> list[tuple[str, str]]:
+        """In-scope links within depth that robots.txt kept zwgk from fetching."""
+        self.unfetched_within(depth)
+        return list(self._unfetched[depth][1])
 
     @staticmethod
     def _is_asset(url: str) -> bool:

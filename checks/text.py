@@ -3,18 +3,25 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 from datetime import date
 
 _WS = re.compile(r"[\s\u3000\xa0]+")
 _PUNCT = re.compile(r"[“”\"'‘’《》〈〉「」『』【】\[\]()（）·•:：,，、。.!！?？>＞»|/\\-]")
 
 
-def norm(text: str | None) -> str:
-    """Fold width (NFKC), whitespace and quotes/brackets away: “营商环境” == 营商环境 == 营 商 环 境."""
-    if not text:
-        return ""
+@lru_cache(maxsize=262144)
+def _norm(text: str) -> str:
     text = unicodedata.normalize("NFKC", text)
     return _PUNCT.sub("", _WS.sub("", text)).lower()
+
+
+def norm(text: str | None) -> str:
+    """Fold width (NFKC), whitespace and quotes/brackets away: “营商环境” == 营商环境 == 营 商 环 境.
+    Memoised for short strings (link texts, names): every rule asks about the same links."""
+    if not text:
+        return ""
+    return _norm(text) if len(text) < 200 else _norm.__wrapped__(text)
 
 
 def matches_any(text: str, names) -> str | None:

@@ -1,7 +1,8 @@
 """Text of attachments (PDF, DOCX) so reports published only as files can be read.
 
 Uses maintained libraries (pypdf, python-docx); a file they cannot read yields "" and the
-reason, never an exception into the crawl.
+reason, never an exception into the crawl. DOCX text keeps the document order, tables included
+(one line per row, cells tab-separated), so a report's tables stay under their headings.
 """
 from __future__ import annotations
 
@@ -26,6 +27,28 @@ def kind_of(body: bytes, content_type: str, url: str) -> str:
     return ""
 
 
+def _docx_lines(document):
+    """Paragraphs and table rows in document order (a report's tables sit between its headings).
+
+    A table row is its cells joined by tabs, each merged cell once (python-docx repeats a cell
+    for every grid column it spans)."""
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
+    for child in document.element.body.iterchildren():
+        tag = child.tag.rsplit("}", 1)[-1]
+        if tag == "p":
+            yield Paragraph(child, document).text
+        elif tag == "tbl":
+            for row in Table(child, document).rows:
+                cells, seen = [], set()
+                for cell in row.cells:
+                    if id(cell._tc) in seen:
+                        continue
+                    seen.add(id(cell._tc))
+                    cells.append(cell.text.replace("\n", " "))
+                yield "\t".join(cells)
+
+
 def extract_text(body: bytes, content_type: str = "", url: str = "") -> tuple[str, str]:
     """(text, error). error is "" on success."""
     kind = kind_of(body, content_type, url)
@@ -43,11 +66,7 @@ def extract_text(body: bytes, content_type: str = "", url: str = "") -> tuple[st
         if kind == "docx":
             import docx
             document = docx.Document(io.BytesIO(body))
-            parts = [p.text for p in document.paragraphs]
-            for table in document.tables:
-                for row in table.rows:
-                    parts.append("\t".join(cell.text for cell in row.cells))
-            return "\n".join(parts)[:MAX_CHARS], ""
+            return "\n".join(_docx_lines(document))[:MAX_CHARS], ""
         if kind == "doc":
             return "", "旧版 Word (.doc) 文件，未提取文字"
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:

@@ -97,6 +97,14 @@ def build_parser() -> argparse.ArgumentParser:
     d.add_argument("--out", default="scorecards")
     d.add_argument("--no-browser", dest="no_browser", action="store_true")
 
+    w = sub.add_parser("crawl", help="只抓取，不检查：把抓到的每个页面（快照）按行写成 JSON")
+    w.add_argument("url")
+    w.add_argument("--scope", help="抓取范围前缀（默认：起始网址所在目录）")
+    w.add_argument("--max-pages", dest="max_pages", type=int, default=2000)
+    w.add_argument("--rulebook", default="jiangmen-2022", help="按该规则集的关键词安排抓取优先级")
+    w.add_argument("--jsonl", default="-", help="输出文件；- 表示标准输出")
+    w.add_argument("--ignore-robots", dest="ignore_robots", action="store_true")
+
     r = sub.add_parser("report", help="从数据库重新生成记分卡（不抓取）")
     r.add_argument("--db", default="sqlite:///zwgk.db")
     r.add_argument("--out", default="scorecards")
@@ -125,10 +133,16 @@ def _load_rulebook(ref: str):
 
 
 def _browser(args):
-    """(browser pool or None, why not). The browser checks come with the browser issue."""
+    """(browser pool or None, why not). The pool starts Chromium only for the browser pass after
+    the crawl; if it cannot start there, the browser rules say unknown with the reason."""
     if args.no_browser:
         return None, "已指定 --no-browser"
-    return None, "浏览器检查尚未启用"
+    from crawler.browser import BrowserPool, BrowserSettings, find_chromium
+    executable, why = find_chromium()
+    if executable is None:
+        return None, why
+    out = getattr(args, "out", None)
+    return BrowserPool(executable, BrowserSettings.from_env(), Path(out) / "screenshots" if out else None), ""
 
 
 def cmd_check(args) -> int:
@@ -166,7 +180,9 @@ def cmd_check(args) -> int:
         if args.json:
             Path(args.json).write_text(json.dumps(card, ensure_ascii=False, indent=2), encoding="utf-8")
     if out:
-        path = write_unit(out, card)
+        from crawler.history import build_history
+        from reports.html import write_check
+        path = write_check(out, card, book=rulebook, history=build_history(store, run_id, units=[unit["name"]]))
         print(f"HTML 记分卡：{path}", file=sys.stderr if args.json == "-" else sys.stdout)
     if not result.reachable:
         print(f"zwgk: 首页无法访问: {url} ({result.site.why_unseen(url)})", file=sys.stderr)
@@ -199,8 +215,10 @@ def run_units_audit(args, units, store) -> int:
         lock.__exit__(None, None, None)
     cards = [scorecard(r.unit, r.unit["url"], as_of.isoformat(), rulebook.id, r.pages_crawled,
                        r.pages_failed, r.score, r.results) for r in results]
+    from crawler.history import build_history
     index = write_site(out, cards, run_id, rulebook.id, as_of.isoformat(),
-                       reachable={r.unit["name"]: r.reachable for r in results})
+                       reachable={r.unit["name"]: r.reachable for r in results},
+                       book=rulebook, history=build_history(store, run_id))
     for r, card in zip(results, cards):
         c = card["counts"]
         score = "—" if card["score"] is None else f"{card['score']:.1f}"
@@ -240,20 +258,43 @@ def cmd_demo(args) -> int:
                 s.stop()
 
 
+def cmd_crawl(args) -> int:
+    from crawler.runner import crawl_units
+    url = _check_url(args.url)
+    max_pages = _max_pages(args.max_pages)
+    rulebook = _load_rulebook(args.rulebook)
+    unit = {"name": urlsplit(url).hostname, "type": "county", "url": url, "scope": args.scope}
+    out = sys.stdout if args.jsonl == "-" else open(args.jsonl, "w", encoding="utf-8")
+    try:
+        def write(_name, snap):
+            out.write(json.dumps(snap.to_dict(), ensure_ascii=False) + "\n")
+        outcome = crawl_units([unit], rulebook.keywords(), max_pages, on_snapshot=write,
+                              settings=_settings(args))[unit["name"]]
+        out.write(json.dumps({"budget_refused": outcome.budget_refused, "traps": outcome.traps,
+                              "external_skipped": outcome.external_skipped}, ensure_ascii=False) + "\n")
+    finally:
+        if out is not sys.stdout:
+            out.close()
+    return EXIT_OK
+
+
 def cmd_report(args) -> int:
-    from reports.scorecard import scorecard
+    from checks.rulebook import RulebookError, load_rulebook
+    from crawler.history import build_history, cards_for_run
     from reports.html import write_site
     store = _open_store(args.db)
     out = _out_dir(args.out)
     run = store.run_row(args.run) if args.run else store.latest_complete_run()
     if run is None:
-        raise UsageError("数据库中没有已完成的巡检批次")
-    cards = []
-    for u in store.unit_rows(run["id"]):
-        unit = {"name": u["unit_name"], "type": u["unit_type"], "url": u["site"]}
-        cards.append(scorecard(unit, u["site"], run["as_of"], run["rulebook"], u["pages_crawled"] or 0,
-                               u["pages_failed"] or 0, u["score"], store.result_rows(run["id"], u["unit_name"])))
-    index = write_site(out, cards, run["id"], run["rulebook"], run["as_of"])
+        raise UsageError(f"数据库中没有巡检批次 #{args.run}" if args.run else "数据库中没有已完成的巡检批次")
+    cards, reachable = cards_for_run(store, run["id"])
+    try:
+        book = load_rulebook(run["rulebook"])
+    except RulebookError as exc:   # the rulebook file is gone: pages without plan texts, say so
+        print(f"zwgk: 规则集 {run['rulebook']} 无法加载，记分卡中不含方案原文：{exc}", file=sys.stderr)
+        book = None
+    index = write_site(out, cards, run["id"], run["rulebook"], run["as_of"], reachable=reachable,
+                       book=book, history=build_history(store, run["id"]))
     print(f"记分卡：{index.resolve()}")
     return EXIT_OK
 
@@ -265,7 +306,8 @@ def main(argv=None) -> int:
         if not args.command:
             parser.print_help()
             return EXIT_USAGE
-        handler = {"check": cmd_check, "audit": cmd_audit, "demo": cmd_demo, "report": cmd_report}[args.command]
+        handler = {"check": cmd_check, "audit": cmd_audit, "demo": cmd_demo, "report": cmd_report,
+                   "crawl": cmd_crawl}[args.command]
         return handler(args)
     except UsageError as exc:
         print(f"zwgk: {exc}", file=sys.stderr)

@@ -131,3 +131,7 @@ def extract(html: str, base_url: str, max_links: int = 20000) -> dict:
                 pass
     out["scripts"] = tuple(scripts[:500])
     return out
+
+
+# Public name: list parsers classify rows with the same nav/footer rule as links.
+position_of = _position

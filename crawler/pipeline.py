@@ -10,6 +10,7 @@ from datetime import date
 
 from checks.engine import CheckContext, run_rules, score
 from checks.site import Site
+from crawler.browser import browser_pass
 from crawler.runner import crawl_units
 
 
@@ -31,7 +32,8 @@ def build_sites(units, outcomes) -> dict[str, Site]:
         outcome = outcomes[unit["name"]]
         sites[unit["name"]] = Site(unit["url"], outcome.snapshots, scope=unit.get("scope"),
                                    budget_refused=outcome.budget_refused,
-                                   external_skipped=outcome.external_skipped, unit=unit)
+                                   external_skipped=outcome.external_skipped, unit=unit,
+                                   traps=outcome.traps)
     return sites
 
 
@@ -67,5 +69,6 @@ def run_audit(store, run_id: int, units: list[dict], rulebook, as_of: date, max_
                            settings=settings)
     store.flush()
     sites = build_sites(units, outcomes)
+    browser, browser_missing = browser_pass(browser, browser_missing, units, sites, rulebook, run_id)
     return judge_units(store, run_id, units, sites, unit_ids, rulebook, as_of,
                        browser=browser, browser_missing=browser_missing)

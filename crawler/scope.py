@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import posixpath
+from functools import lru_cache
 from urllib.parse import urlsplit, urlunsplit, parse_qsl, urlencode
 
 # Files worth fetching for their content or their status; everything else binary is skipped.
@@ -18,6 +19,7 @@ def default_port(scheme: str) -> int:
     return 443 if scheme == "https" else 80
 
 
+@lru_cache(maxsize=262144)
 def normalise_url(url: str) -> str:
     """Lower-case scheme/host, drop default port, fragment, session keys; keep path case."""
     parts = urlsplit(url.strip())

@@ -27,6 +27,9 @@ PROBLEM_RULES = {
     "meta-missing-contentsource": "page-metadata",
     "column-missing-gba": "column-greater-bay-area",
     "column-missing-standard-catalog": "column-grassroots-standard-catalogue",
+    "policy-interpretation-missing": "policy-interpretation-linked",
+    "annual-report-identity-broken": "annual-report-content",
+    "rule-of-law-report-missing": "rule-of-law-report-deadline",
 }
 
 

@@ -1,0 +1,88 @@
+"""Columns (栏目) by name: which list pages of the site a rulebook's column synonyms point to.
+
+A column is found by a short link text naming it (navigation, side menus, hub pages, home-page
+blocks) or by a fetched list page whose ColumnName metadata names it. Long link texts are
+article titles that merely mention the word (“…要闻…”), so they do not count.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from checks.parsers.listing import get_page, is_pager_url, list_key, list_rows
+from checks.text import matches_any, norm
+
+
+@dataclass
+class ColumnRef:
+    name: str          # as the site writes it (link text, or ColumnName)
+    url: str           # the list's first page
+    matched: str       # the rulebook name that matched
+    found_on: str = "" # page the link was found on ("" when found by ColumnName)
+    external: bool = False
+
+    def page(self, site):
+        return get_page(site, self.url)
+
+
+def find_columns(site, names, max_depth: int = 3, max_name_chars: int = 12) -> list[ColumnRef]:
+    out: dict[str, ColumnRef] = {}
+    pages = [p for p in site.pages if p.depth <= max_depth]
+    for hit in site.find_links(names, pages=pages):
+        text = hit.link.text
+        if len(norm(text)) > max_name_chars:
+            continue
+        key = list_key(hit.link.url)
+        if key in out:
+            continue
+        external = hit.link.url not in site.scope
+        out[key] = ColumnRef(name=text, url=hit.link.url, matched=hit.matched,
+                             found_on=hit.page.final_url, external=external)
+    for page in site.pages_with_column(names):
+        key = list_key(page.final_url)
+        if key in out or page.depth > max_depth + 1 or is_pager_url(page.final_url):
+            continue
+        col = page.meta.get("ColumnName", "")
+        # an article page carries its column's name too: only list pages count
+        if len(list_rows(site, page)) >= 2:
+            out[key] = ColumnRef(name=col, url=page.final_url, matched=matches_any(col, names) or col)
+    return list(out.values())
+
+
+_HIDDEN_CLASSES = {"hide", "hidden", "dn", "none", "d-none", "is-hidden"}
+
+
+def _hidden(el) -> bool:
+    for node in (el, *el.iterancestors()):
+        if not isinstance(node.tag, str):
+            continue
+        if node.tag in ("script", "style", "template", "textarea", "noscript"):
+            return True
+        style = (node.get("style") or "").replace(" ", "").lower()
+        if "display:none" in style or "visibility:hidden" in style or node.get("hidden") is not None:
+            return True
+        if _HIDDEN_CLASSES & set((node.get("class") or "").lower().split()):
+            return True
+    return False
+
+
+def visible_marker(site, page, markers) -> str | None:
+    """The first of markers (暂无信息 …) shown as visible text on the page, or None.
+
+    Markers in scripts, templates or hidden elements (a list filled by JavaScript keeps its
+    “暂无数据” placeholder hidden) do not count.
+    """
+    doc = site.doc(page)
+    if doc is None:
+        return None
+    text = site.text(page)
+    for marker in markers:
+        if marker not in text:
+            continue
+        for node in doc.xpath("//body//text()"):
+            if marker in str(node):
+                parent = node.getparent()
+                if parent is not None and getattr(node, "is_tail", False):
+                    parent = parent.getparent()
+                if parent is not None and not _hidden(parent):
+                    return marker
+    return None

@@ -1,0 +1,167 @@
+"""The three tables inspectors hand on — 总表, 问题清单, 任务台账 (plan item 57) — as rows, and
+written as XLSX (frozen header, filters, column widths), CSV (UTF-8 with BOM, opens in Excel) and
+JSON. Every text cell that would start a formula (= + - @) is stored as text."""
+from __future__ import annotations
+
+import json
+import unicodedata
+from pathlib import Path
+
+import pandas as pd
+
+from reports.scorecard import STATUS_ZH
+from reports.view import CLASS_ZH, TYPE_ZH, book_items, book_rules, part_of, worst
+
+SHEETS = (("总表", "summary"), ("问题清单", "problems"), ("任务台账", "ledger"))
+
+
+def safe_cell(value):
+    """Neutralise spreadsheet formulas: a cell starting with = + - @ is stored as text."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
+def _history_counts(history, unit):
+    return history.counts(unit) if history else {}
+
+
+def summary_rows(cards: list, history=None) -> list[dict]:
+    rows = []
+    for c in cards:
+        name = c["unit"]["name"]
+        ch = _history_counts(history, name)
+        prev = bool(history and len(history.unit_runs.get(name, [])) > 1)
+        rows.append({"单位": name, "类型": TYPE_ZH.get(c["unit"]["type"], c["unit"]["type"]),
+                     "得分": c["score"], "不通过": c["counts"]["fail"], "警告": c["counts"]["warn"],
+                     "无法判断": c["counts"]["unknown"], "通过": c["counts"]["pass"],
+                     "不适用": c["counts"]["not_applicable"],
+                     "新发现": ch.get("new") if prev else None,
+                     "已整改": ch.get("fixed") if prev else None,
+                     "时好时坏": ch.get("unstable") if prev else None,
+                     "抓取页面": c["pages"]["crawled"], "失败页面": c["pages"]["failed"],
+                     "网站": c["site"], "检查日期": c["as_of"]})
+    return rows
+
+
+def problem_rows(cards: list, history=None) -> list[dict]:
+    """Every finding of a rule that did not pass: fail/warn/unknown findings, with first-seen dates."""
+    rows = []
+    for c in cards:
+        name = c["unit"]["name"]
+        for r in c["results"]:
+            if r["status"] not in ("fail", "warn", "unknown"):
+                continue
+            h = history.rule(name, r["rule"]) if history else {}
+            for f in r.get("findings", []):
+                if f.get("status") not in ("fail", "warn", "unknown"):
+                    continue
+                d = history.finding(name, r["rule"], f.get("url", "")) if history and f.get("status") in ("fail", "warn") else {}
+                rows.append({"单位": name, "条目": r["item"], "依据": r.get("source", ""), "规则": r["rule"],
+                             "要求": r.get("title", ""), "规则状态": STATUS_ZH[r["status"]],
+                             "发现状态": STATUS_ZH.get(f["status"], f["status"]),
+                             "变化": CLASS_ZH.get(h.get("class"), ""),
+                             "问题": f.get("message", ""), "网址": f.get("url", ""),
+                             "证据": f.get("evidence", ""), "首次发现": d.get("first_seen"),
+                             "持续自": d.get("since"), "检查日期": c["as_of"]})
+    return rows
+
+
+def ledger_rows(cards: list, book=None, history=None, as_of: str = "") -> list[dict]:
+    """任务台账 (plan item 57): each plan item × each unit it was checked for, with status,
+    evidence and date; items no machine can check (or without a rule yet) get one row saying so."""
+    items, rules = book_items(book), book_rules(book)
+    rule_items = {r.id: r.item for r in rules.values()}
+    by_item: dict = {}
+    for c in cards:
+        for r in c["results"]:
+            by_item.setdefault(r["item"], {}).setdefault(c["unit"]["name"], (c, []))[1].append(r)
+    numbers = sorted(set(items) | {n for n in by_item if n is not None})
+    rows = []
+    for n in numbers + ([None] if None in by_item else []):
+        item = items.get(n, {}) if n is not None else {}
+        base = {"条目": n, "部分": part_of(n, items), "工作任务": item.get("text", ""),
+                "责任单位（方案）": item.get("responsible", "")}
+        units = by_item.get(n, {})
+        if not units:
+            if item.get("not_checkable"):
+                state, why = "不可机器检查", item["not_checkable"]
+            elif n in rule_items.values():
+                state, why = "本次无适用单位", "规则集有此项的检查规则，但不适用于本次巡检的单位"
+            else:
+                state, why = "未设检查规则", "规则集中尚无此项的检查规则，需人工核查"
+            rows.append({**base, "被检查单位": "", "状态": state, "规则": "", "证据": why, "网址": "",
+                         "首次发现": None, "检查日期": as_of})
+            continue
+        for name, (c, rs) in units.items():
+            status = worst(r["status"] for r in rs)
+            shown = [(r, f) for r in rs for f in r.get("findings", []) if f.get("status") == status][:3]
+            evidence = "；".join(f"{f.get('message', '')}" + (f"（{f['evidence']}）" if f.get("evidence") else "")
+                                for _r, f in shown)
+            firsts = [history.finding(name, r["rule"], f.get("url", "")).get("first_seen")
+                      for r, f in shown] if history else []
+            firsts = [d for d in firsts if d]
+            rows.append({**base, "被检查单位": name, "状态": STATUS_ZH[status],
+                         "规则": "、".join(r["rule"] for r in rs), "证据": evidence,
+                         "网址": shown[0][1].get("url", "") if shown else c["site"],
+                         "首次发现": min(firsts) if firsts else None, "检查日期": c["as_of"]})
+        if n is None:
+            for row in rows[-len(units):]:
+                row["部分"] = "其他依据"
+    return rows
+
+
+def tables(cards, book=None, history=None, as_of="") -> dict:
+    return {"summary": summary_rows(cards, history), "problems": problem_rows(cards, history),
+            "ledger": ledger_rows(cards, book, history, as_of)}
+
+
+def _display_width(value) -> int:
+    text = "" if value is None else str(value)
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text[:200])
+
+
+def _frame(rows) -> pd.DataFrame:
+    df = pd.DataFrame(rows, dtype=object)      # object: an item number stays 14, not 14.0
+    for col in df.columns:
+        df[col] = df[col].map(safe_cell)
+    return df
+
+
+def write_xlsx(path: Path, data: dict):
+    with pd.ExcelWriter(path, engine="openpyxl") as xw:
+        for sheet, key in SHEETS:
+            rows = data[key]
+            df = _frame(rows) if rows else pd.DataFrame(columns=_EMPTY_COLUMNS[key])
+            df.to_excel(xw, sheet_name=sheet, index=False)
+            ws = xw.sheets[sheet]
+            ws.freeze_panes = "A2"
+            ws.auto_filter.ref = ws.dimensions
+            for i, col in enumerate(df.columns, start=1):
+                sample = [col] + list(df[col].head(300))
+                width = max(_display_width(v) for v in sample) + 2
+                letter = ws.cell(row=1, column=i).column_letter
+                ws.column_dimensions[letter].width = min(60, max(8, width))
+
+
+_EMPTY_COLUMNS = {"summary": ["单位", "得分"], "problems": ["单位", "条目", "规则", "问题", "网址"],
+                  "ledger": ["条目", "工作任务", "被检查单位", "状态"]}
+
+
+def write_csv(out: Path, data: dict) -> list[Path]:
+    paths = []
+    for _sheet, key in SHEETS:
+        path = out / f"{key}.csv"
+        rows = data[key]
+        df = _frame(rows) if rows else pd.DataFrame(columns=_EMPTY_COLUMNS[key])
+        df.to_csv(path, index=False, encoding="utf-8-sig")
+        paths.append(path)
+    return paths
+
+
+def write_json(path: Path, payload: dict):
+    path.write_text(json.dumps(payload, ensure_ascii=False, separators=(",", ":"), default=str), encoding="utf-8")
+
+
+__all__ = ["safe_cell", "summary_rows", "problem_rows", "ledger_rows", "tables", "write_xlsx",
+           "write_csv", "write_json"]

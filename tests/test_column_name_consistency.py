@@ -1,0 +1,55 @@
+"""column_name_consistency: ColumnName vs breadcrumb vs the list. Fixture cases in
+tests/fixtures/checks/column_name_consistency/."""
+from checks.site import Site
+from tests.contentkit import case_statuses, run
+from tests.sitekit import snapshot
+
+HOME = "http://x.gov.cn/"
+CRUMB = '<div class="location">当前位置：<a href="/">首页</a> &gt; <a href="/tzgg/">{}</a></div>'
+
+
+def _article(url, column, crumb, referer):
+    html = (f'<html><head><meta name="ColumnName" content="{column}"><meta name="ArticleTitle" content="关于开展检查的通知">'
+            f'</head><body>{CRUMB.format(crumb)}<h1>关于开展检查的通知</h1></body></html>')
+    return snapshot(url, html, depth=2, referer=referer)
+
+
+def _list(url, column, urls):
+    rows = "".join(f'<li><a href="{u}">关于开展专项检查工作的通知{i}</a><span>2023-02-0{i + 1}</span></li>'
+                   for i, u in enumerate(urls))
+    return snapshot(url, f'<html><head><meta name="ColumnName" content="{column}"></head><body><ul>{rows}</ul></body></html>',
+                    depth=1, link_text=column)
+
+
+def test_fixture_cases_cover_pass_warn_unknown():
+    assert {"pass", "warn", "unknown"} <= case_statuses("column_name_consistency")
+
+
+def test_same_mismatch_across_a_column_is_reported_once_with_the_three_values():
+    urls = [f"http://x.gov.cn/tzgg/t2023020{i}_{i}.html" for i in range(1, 4)]
+    snaps = [snapshot(HOME, "<html><body>home</body></html>"), _list("http://x.gov.cn/tzgg/", "通知公告", urls)]
+    snaps += [_article(u, "要闻动态", "通知公告", "http://x.gov.cn/tzgg/") for u in urls]
+    result = run("column_name_consistency", Site(HOME, snaps))
+    warns = [f for f in result.findings if f.status == "warn"]
+    assert result.status == "warn" and len(warns) == 1
+    assert all(v in warns[0].message for v in ("要闻动态", "通知公告", "面包屑"))
+    assert "另有 2 篇" in warns[0].evidence
+
+
+def test_synonyms_agree():
+    url = "http://x.gov.cn/tzgg/t20230201_1.html"
+    snaps = [snapshot(HOME, "<html><body>home</body></html>"), _list("http://x.gov.cn/tzgg/", "通知公告", [url]),
+             _article(url, "通知通告", "通知公告", "http://x.gov.cn/tzgg/")]
+    assert run("column_name_consistency", Site(HOME, snaps)).status == "warn"
+    result = run("column_name_consistency", Site(HOME, snaps), {"synonyms": [["通知公告", "通知通告"]]})
+    assert result.status == "pass"
+
+
+def test_hub_pages_mixing_columns_are_not_the_articles_list():
+    url = "http://x.gov.cn/tzgg/t20230201_1.html"
+    hub = snapshot("http://x.gov.cn/zwgk/", '<html><head><meta name="ColumnName" content="政务公开"></head><body>'
+                   f'<div><h3>通知公告</h3><ul><li><a href="{url}">关于开展专项检查工作的通知</a><span>2023-02-01</span></li></ul></div>'
+                   '<div><h3>政策解读</h3><ul><li><a href="/zcjd/t20230202_2.html">一图读懂专项检查工作方案</a>'
+                   '<span>2023-02-02</span></li></ul></div></body></html>', depth=1)
+    snaps = [snapshot(HOME, "<html><body>home</body></html>"), hub, _article(url, "通知公告", "通知公告", hub.url)]
+    assert run("column_name_consistency", Site(HOME, snaps)).status == "pass"
