@@ -29,7 +29,7 @@ class LinkHit:
 class Site:
     def __init__(self, start_url: str, snapshots, scope: str | None = None,
                  budget_refused=(), external_skipped: int = 0, unit: dict | None = None,
-                 traps=()):
+                 traps=(), crawl_incomplete: str = ""):
         self.start_url = start_url
         self.scope = Scope(start_url, scope)
         self.unit = unit or {}
@@ -40,6 +40,7 @@ class Site:
         # URLs the spider skipped as crawler traps: endless calendars and query explosions are
         # not where a required column hides, so they do not make a missing column `unknown`.
         self.traps = {normalise_url(u): why for u, why in traps}
+        self.crawl_incomplete = crawl_incomplete   # why the crawl ended early ("" if it finished)
         self._by_url: dict[str, PageSnapshot] = {}
         for s in self.snapshots:
             for u in (s.url, s.final_url, *s.redirects):
@@ -118,6 +119,8 @@ class Site:
             return f"疑似爬虫陷阱，未抓取（{self.traps[normalise_url(url)]}）"
         if url not in self.scope:
             return "不在本单位抓取范围内"
+        if self.crawl_incomplete:
+            return f"抓取提前结束（{self.crawl_incomplete}），未抓取"
         return "未抓取（未在已抓取页面中发现该链接）"
 
     # -- navigation and columns ------------------------------------------------------------

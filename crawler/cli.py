@@ -66,6 +66,15 @@ def _max_pages(value: int) -> int:
     return value
 
 
+def audit_options(sp):
+    sp.add_argument("--cache-dir", dest="cache_dir", help="HTTP 缓存目录（默认：数据库旁的 zwgk-httpcache）")
+    sp.add_argument("--no-cache", dest="no_cache", action="store_true", help="不使用 HTTP 缓存")
+    sp.add_argument("--log-dir", dest="log_dir", help="巡检日志目录（默认：数据库旁的 zwgk-logs）")
+    sp.add_argument("--webhook", help="巡检完成后把摘要 JSON 以 POST 发送到此网址")
+    sp.add_argument("--unit-time-budget", dest="unit_time_budget", type=int,
+                    help="每个单位的抓取时间上限（秒，默认 3600）")
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = _Parser(prog="zwgk", description="政务公开合规巡检 — compliance audits of government portals")
     sub = p.add_subparsers(dest="command", parser_class=_Parser)
@@ -90,12 +99,14 @@ def build_parser() -> argparse.ArgumentParser:
     a = sub.add_parser("audit", help="巡检单位清单中的全部单位")
     a.add_argument("--units", help="单位清单 YAML（默认：内置江门市清单）")
     common(a, default_out="scorecards")
+    audit_options(a)
 
     d = sub.add_parser("demo", help="在本机启动示例门户网站并巡检，生成记分卡")
     d.add_argument("--as-of", dest="as_of", help="检查日期 YYYY-MM-DD（默认今天）")
     d.add_argument("--db", default="sqlite:///zwgk.db")
     d.add_argument("--out", default="scorecards")
     d.add_argument("--no-browser", dest="no_browser", action="store_true")
+    audit_options(d)
 
     w = sub.add_parser("crawl", help="只抓取，不检查：把抓到的每个页面（快照）按行写成 JSON")
     w.add_argument("url")
@@ -190,9 +201,59 @@ def cmd_check(args) -> int:
     return EXIT_FAIL if any(r.status == "fail" for r in result.results) else EXIT_OK
 
 
+def _audit_settings(args, store) -> dict:
+    """Scrapy settings of an audit: the HTTP cache beside the database (conditional requests
+    make a re-audit of an unchanged site cheap), the unit time budget."""
+    settings = _settings(args)
+    if not getattr(args, "no_cache", False):
+        cache_dir = getattr(args, "cache_dir", None) or str(store.default_side_dir("httpcache"))
+        settings.update(HTTPCACHE_ENABLED=True, HTTPCACHE_DIR=str(Path(cache_dir).resolve()))
+    if getattr(args, "unit_time_budget", None):
+        settings["UNIT_TIME_BUDGET"] = args.unit_time_budget
+    return settings
+
+
+def _log_to_file(args, store, run_id: int):
+    import logging
+    log_dir = Path(getattr(args, "log_dir", None) or store.default_side_dir("logs"))
+    try:
+        log_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UsageError(f"日志目录不可写: {log_dir} ({exc.strerror or exc})") from None
+    path = log_dir / f"audit-{run_id}.log"
+    handler = logging.FileHandler(path, encoding="utf-8")
+    handler.setLevel(logging.INFO)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root = logging.getLogger()
+    root.addHandler(handler)
+    root.setLevel(logging.INFO)
+    return path
+
+
+def _publish_site(out: Path, build) -> Path:
+    """Write the scorecard site into a fresh folder beside `out`, then swap it in: the last
+    complete audit's scorecards stay untouched until the new ones are whole."""
+    import shutil
+    import tempfile
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
+    try:
+        index = build(tmp)
+        old = out.parent / f".{out.name}.old-{tmp.name.rsplit('-', 1)[-1]}"
+        if out.exists():
+            out.rename(old)
+        tmp.rename(out)
+        shutil.rmtree(old, ignore_errors=True)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return out / Path(index).relative_to(tmp)
+
+
 def run_units_audit(args, units, store) -> int:
     from crawler.lock import AuditLock, LockHeld
     from crawler.pipeline import run_audit
+    from crawler.progress import Progress
+    from crawler.summary import audit_summary, post_webhook
     from reports.scorecard import scorecard
     from reports.html import write_site
 
@@ -206,26 +267,41 @@ def run_units_audit(args, units, store) -> int:
         print(f"zwgk: {exc}", file=sys.stderr)
         return EXIT_LOCKED
     try:
+        stale = store.mark_interrupted_runs(kind="audit")   # killed earlier: never complete
         browser, why = _browser(args)
         run_id = store.start_run("audit", rulebook.id, as_of.isoformat(), " ".join(sys.argv[1:]))
+        log_path = _log_to_file(args, store, run_id)
+        if stale:
+            print(f"上次巡检批次 #{', #'.join(map(str, stale))} 未完成，已标记为不完整", file=sys.stderr)
+        settings = _audit_settings(args, store)
+        progress = Progress(len(units), parallel=settings.get("MAX_PARALLEL_HOSTS", 8))
         results = run_audit(store, run_id, units, rulebook, as_of, max_pages, browser=browser,
-                            browser_missing=why, settings=_settings(args))
+                            browser_missing=why, settings=settings, progress=progress)
+        progress.close()
         store.finish_run(run_id, complete=True)
     finally:
         lock.__exit__(None, None, None)
     cards = [scorecard(r.unit, r.unit["url"], as_of.isoformat(), rulebook.id, r.pages_crawled,
                        r.pages_failed, r.score, r.results) for r in results]
     from crawler.history import build_history
-    index = write_site(out, cards, run_id, rulebook.id, as_of.isoformat(),
-                       reachable={r.unit["name"]: r.reachable for r in results},
-                       book=rulebook, history=build_history(store, run_id))
+    history = build_history(store, run_id)
+    index = _publish_site(out, lambda target: write_site(
+        target, cards, run_id, rulebook.id, as_of.isoformat(),
+        reachable={r.unit["name"]: r.reachable for r in results}, book=rulebook, history=history))
+    summary = audit_summary(run_id, as_of.isoformat(), cards, history)
+    (out / "summary.json").write_text(json.dumps(summary, ensure_ascii=False, indent=2), encoding="utf-8")
+    if getattr(args, "webhook", None):
+        failed = post_webhook(args.webhook, summary)
+        if failed:
+            print(f"zwgk: 通知未送达 {args.webhook}: {failed}", file=sys.stderr)
     for r, card in zip(results, cards):
         c = card["counts"]
         score = "—" if card["score"] is None else f"{card['score']:.1f}"
         state = "" if r.reachable else "（首页无法访问）"
         print(f"{r.unit['name']}{state}：得分 {score}，不通过 {c['fail']}，警告 {c['warn']}，"
               f"无法判断 {c['unknown']}，抓取 {r.pages_crawled} 页")
-    print(f"巡检批次 #{run_id} 完成，共 {len(results)} 个单位。记分卡：{index.resolve()}")
+    print(f"巡检批次 #{run_id} 完成，共 {len(results)} 个单位；变差 {len(summary['worse'])} 项，"
+          f"改善 {len(summary['better'])} 项。记分卡：{index.resolve()}  日志：{log_path}")
     return EXIT_OK
 
 

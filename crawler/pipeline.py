@@ -26,6 +26,17 @@ class UnitResult:
     rules: list = field(default_factory=list)
 
 
+_CLOSE_REASONS = {"closespider_timeout": "单位抓取时间预算用完", "shutdown": "巡检被中断",
+                  "cancelled": "抓取被取消"}
+
+
+def _incomplete(outcome) -> str:
+    if outcome.error:
+        return outcome.error
+    reason = outcome.close_reason
+    return "" if reason in ("", "finished") else _CLOSE_REASONS.get(reason, reason)
+
+
 def build_sites(units, outcomes) -> dict[str, Site]:
     sites = {}
     for unit in units:
@@ -33,7 +44,7 @@ def build_sites(units, outcomes) -> dict[str, Site]:
         sites[unit["name"]] = Site(unit["url"], outcome.snapshots, scope=unit.get("scope"),
                                    budget_refused=outcome.budget_refused,
                                    external_skipped=outcome.external_skipped, unit=unit,
-                                   traps=outcome.traps)
+                                   traps=outcome.traps, crawl_incomplete=_incomplete(outcome))
     return sites
 
 
@@ -62,11 +73,12 @@ def judge_units(store, run_id: int, units, sites: dict, unit_ids: dict, rulebook
 
 
 def run_audit(store, run_id: int, units: list[dict], rulebook, as_of: date, max_pages: int,
-              browser=None, browser_missing: str = "", settings: dict | None = None) -> list[UnitResult]:
+              browser=None, browser_missing: str = "", settings: dict | None = None,
+              progress=None) -> list[UnitResult]:
     unit_ids = {u["name"]: store.add_unit(run_id, u) for u in units}
     outcomes = crawl_units(units, rulebook.keywords(), max_pages,
                            on_snapshot=lambda name, snap: store.add_page(run_id, name, snap),
-                           settings=settings)
+                           settings=settings, progress=progress)
     store.flush()
     sites = build_sites(units, outcomes)
     browser, browser_missing = browser_pass(browser, browser_missing, units, sites, rulebook, run_id)

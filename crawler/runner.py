@@ -1,13 +1,27 @@
-"""Crawl units with the portal spider: all units in one Twisted reactor, one crawler per unit."""
+"""Crawl units with the portal spider: all units in one Twisted reactor, one crawler per unit.
+
+Scheduling (the nightly audit crawls ~60 units, most department channels on the city portal):
+- units on the same host are crawled one after another, so the per-host concurrency cap holds
+  for the host as a whole, not per unit: ten channels never hit one portal ten times harder;
+- at most MAX_PARALLEL_HOSTS hosts are crawled at once (the global cap);
+- each unit has a time budget (UNIT_TIME_BUDGET seconds, CLOSESPIDER_TIMEOUT); a unit that
+  fails or hangs ends as an outcome with its reason and never stops the others.
+"""
 from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 
-from scrapy.crawler import CrawlerProcess
+from scrapy import signals
+from scrapy.crawler import Crawler, CrawlerRunner
 from scrapy.settings import Settings
+from scrapy.utils.log import configure_logging
+from scrapy.utils.reactor import install_reactor
 
 from crawler.spiders.portal import PortalSpider
+
+REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 
 
 @dataclass
@@ -17,7 +31,8 @@ class CrawlOutcome:
     budget_refused: list = field(default_factory=list)
     external_skipped: int = 0
     traps: list = field(default_factory=list)
-    error: str = ""
+    close_reason: str = ""       # Scrapy's: finished, closespider_timeout, shutdown …
+    error: str = ""              # why the crawl itself failed (Chinese), "" if it ran
 
 
 def scrapy_settings(overrides: dict | None = None) -> Settings:
@@ -28,39 +43,80 @@ def scrapy_settings(overrides: dict | None = None) -> Settings:
     return settings
 
 
-def crawl_units(units: list[dict], keywords, max_pages: int, on_snapshot=None,
-                settings: dict | None = None) -> dict[str, CrawlOutcome]:
-    """Crawl every unit; returns name -> CrawlOutcome. Blocks until all crawls end.
-
-    on_snapshot(unit_name, snapshot) is called for every snapshot as it arrives (storage).
-    """
-    process = CrawlerProcess(scrapy_settings(settings))
+def _quiet_logs():
     # Failed fetches are recorded in snapshots and reported as findings; Scrapy's own
-    # "Gave up retrying" lines would only bury the summary on stderr. (After CrawlerProcess,
-    # which configures logging.)
+    # "Gave up retrying" lines would only bury the summary on stderr.
     logging.getLogger("scrapy.downloadermiddlewares.retry").setLevel(logging.CRITICAL)
     logging.getLogger("scrapy.core.scraper").setLevel(logging.CRITICAL)
-    outcomes: dict[str, CrawlOutcome] = {}
-    spiders = {}
+
+
+def host_groups(units: list[dict]) -> list[list[dict]]:
+    """Units grouped by host, in registry order."""
+    groups: dict[str, list] = {}
     for unit in units:
-        outcome = CrawlOutcome(unit=unit)
-        outcomes[unit["name"]] = outcome
+        groups.setdefault((urlsplit(unit["url"]).hostname or "").lower(), []).append(unit)
+    return list(groups.values())
 
-        def sink(snap, _name=unit["name"], _out=outcome):
-            _out.snapshots.append(snap)
-            if on_snapshot:
-                on_snapshot(_name, snap)
 
-        crawler = process.create_crawler(PortalSpider)
-        spiders[unit["name"]] = crawler
-        process.crawl(crawler, start_url=unit["url"], scope=unit.get("scope"), on_snapshot=sink,
-                      max_pages=unit.get("max_pages", max_pages), keywords=keywords,
-                      unit_name=unit["name"])
-    process.start()
-    for name, crawler in spiders.items():
+def crawl_units(units: list[dict], keywords, max_pages: int, on_snapshot=None,
+                settings: dict | None = None, progress=None) -> dict[str, CrawlOutcome]:
+    """Crawl every unit; returns name -> CrawlOutcome. Blocks until all crawls end.
+
+    on_snapshot(unit_name, snapshot) is called for every snapshot as it arrives (storage);
+    progress (optional) gets unit_started(unit) / unit_finished(unit, outcome) / page(unit, snap).
+    """
+    install_reactor(REACTOR)
+    from twisted.internet import defer, reactor
+
+    base = scrapy_settings(settings)
+    configure_logging(base)
+    _quiet_logs()
+    runner = CrawlerRunner(base)
+    outcomes = {u["name"]: CrawlOutcome(unit=u) for u in units}
+
+    def sink(unit, snap):
+        outcomes[unit["name"]].snapshots.append(snap)
+        if on_snapshot:
+            on_snapshot(unit["name"], snap)
+        if progress:
+            progress.page(unit, snap)
+
+    @defer.inlineCallbacks
+    def crawl_one(unit):
+        outcome = outcomes[unit["name"]]
+        unit_settings = base.copy()
+        unit_settings.set("CLOSESPIDER_TIMEOUT", unit.get("time_budget", base.getint("UNIT_TIME_BUDGET")),
+                          priority="cmdline")
+        crawler = Crawler(PortalSpider, unit_settings)
+
+        def closed(spider, reason):
+            outcome.close_reason = reason
+        crawler.signals.connect(closed, signal=signals.spider_closed)
+        if progress:
+            progress.unit_started(unit)
+        try:
+            yield runner.crawl(crawler, start_url=unit["url"], scope=unit.get("scope"),
+                               on_snapshot=lambda snap, _u=unit: sink(_u, snap),
+                               max_pages=unit.get("max_pages", max_pages), keywords=keywords,
+                               unit_name=unit["name"])
+        except Exception as exc:  # noqa: BLE001 — one unit's failure must not stop the audit
+            outcome.error = f"抓取失败：{exc.__class__.__name__}: {exc}"[:300]
+            logging.getLogger("zwgk").exception("crawl of %s failed", unit["name"])
         spider = crawler.spider
         if spider is not None:
-            outcomes[name].budget_refused = list(spider.budget.refused)
-            outcomes[name].external_skipped = spider.external_skipped
-            outcomes[name].traps = list(spider.traps)
+            outcome.budget_refused = list(spider.budget.refused)
+            outcome.external_skipped = spider.external_skipped
+            outcome.traps = list(getattr(spider, "traps", []))
+        if progress:
+            progress.unit_finished(unit, outcome)
+
+    @defer.inlineCallbacks
+    def crawl_group(group):
+        for unit in group:
+            yield crawl_one(unit)
+
+    limit = defer.DeferredSemaphore(max(1, base.getint("MAX_PARALLEL_HOSTS", 8)))
+    done = defer.DeferredList([limit.run(crawl_group, g) for g in host_groups(units)], consumeErrors=True)
+    done.addBoth(lambda _: reactor.callLater(0, reactor.stop))
+    reactor.run(installSignalHandlers=True)
     return outcomes

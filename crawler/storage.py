@@ -7,6 +7,7 @@ complete one, and earlier runs are never modified.
 from __future__ import annotations
 
 import json
+import time
 import zlib
 from datetime import datetime, timezone
 from pathlib import Path
@@ -136,6 +137,7 @@ class Store:
             msg = str(getattr(exc, "orig", exc)).splitlines()[0]
             raise StorageError(f"数据库不可用 {db}: {msg}") from None
         self._page_buffer: list[dict] = []
+        self._last_flush = time.monotonic()
 
     # -- runs -------------------------------------------------------------------------------
     def start_run(self, kind: str, rulebook: str, as_of: str, argv: str = "") -> int:
@@ -148,6 +150,23 @@ class Store:
         with self.engine.begin() as conn:
             conn.execute(update(runs).where(runs.c.id == run_id).values(
                 finished_at=now(), complete=complete, status="complete" if complete else "incomplete"))
+
+    def mark_interrupted_runs(self, kind: str = "audit") -> list[int]:
+        """Runs of this kind still marked running: the process that ran them is gone (the caller
+        holds the audit lock), so they are incomplete. Their results stay as they are."""
+        with self.engine.begin() as conn:
+            ids = [r.id for r in conn.execute(select(runs.c.id).where(runs.c.kind == kind,
+                                                                       runs.c.status == "running"))]
+            if ids:
+                conn.execute(update(runs).where(runs.c.id.in_(ids)).values(status="incomplete", complete=False))
+        return ids
+
+    def default_side_dir(self, name: str) -> Path:
+        """A folder beside a SQLite database file (zwgk-httpcache, zwgk-logs), else in the cwd."""
+        url = make_url(self.url)
+        if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
+            return Path(url.database).expanduser().resolve().parent / f"zwgk-{name}"
+        return Path.cwd() / f"zwgk-{name}"
 
     def add_unit(self, run_id: int, unit: dict) -> int:
         with self.engine.begin() as conn:
@@ -166,10 +185,12 @@ class Store:
         self._page_buffer.append(dict(run_id=run_id, unit_name=unit_name, url=snap.url,
                                       final_url=snap.final_url, status=snap.status,
                                       external=snap.external, fetched_at=snap.fetched_at, data=blob))
-        if len(self._page_buffer) >= 50:
+        # Flush by count or by time: a killed audit loses at most a second of pages.
+        if len(self._page_buffer) >= 50 or time.monotonic() - self._last_flush > 1.0:
             self.flush()
 
     def flush(self):
+        self._last_flush = time.monotonic()
         if not self._page_buffer:
             return
         batch, self._page_buffer = self._page_buffer, []

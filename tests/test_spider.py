@@ -156,8 +156,8 @@ def test_http_cache_revalidates_and_reuses_unchanged_pages(tmp_path):
         import os
         os.environ["ZWGK_HTTPCACHE_ENABLED"] = "1"
         os.environ["ZWGK_HTTPCACHE_DIR"] = str(tmp_path / "cache")
-        first, _ = crawl(srv.url, "--max-pages", "40", *env_cache)
-        second, _ = crawl(srv.url, "--max-pages", "40", *env_cache)
+        first, _ = crawl(srv.url, "--max-pages", "1000", *env_cache)
+        second, _ = crawl(srv.url, "--max-pages", "1000", *env_cache)
     finally:
         os.environ.pop("ZWGK_HTTPCACHE_ENABLED", None)
         os.environ.pop("ZWGK_HTTPCACHE_DIR", None)

@@ -11,9 +11,11 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 class Routes(ThreadingHTTPServer):
     daemon_threads = True
 
-    def __init__(self, routes: dict):
-        """routes: "/path?query" or "/path" -> body (str: UTF-8 html) or (status, headers, bytes)."""
+    def __init__(self, routes: dict, delay: float = 0.0):
+        """routes: "/path?query" or "/path" -> body (str: UTF-8 html) or (status, headers, bytes).
+        delay: seconds every answer waits (a slow portal)."""
         self.routes = routes
+        self.delay = delay
         self.hits: list[str] = []
         super().__init__(("127.0.0.1", 0), _Handler)
         self.thread = threading.Thread(target=self.serve_forever, daemon=True)
@@ -40,6 +42,9 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _answer(self, head_only: bool):
         self.server.hits.append(self.path)
+        if self.server.delay:
+            import time
+            time.sleep(self.server.delay)
         route = self.server.routes.get(self.path) or self.server.routes.get(self.path.split("?", 1)[0])
         if route is None:
             status, headers, body = 404, {"Content-Type": "text/html; charset=utf-8"}, "<h1>404</h1>".encode()

@@ -70,6 +70,8 @@ TEMPLATE_WORDS = (
 # Params shared by every annual-report check (each check adds its own).
 FIND_PARAMS = {
     "names": {"type": "list[str]", "required": True},           # the report column (link text, ColumnName)
+    # a column whose name contains one of these is another report's (法治政府建设年度报告 vs 年报)
+    "column_exclude": {"type": "list[str]", "default": []},
     "title_keywords": {"type": "list[str]", "required": True},  # a report title contains one of them
     "title_patterns": {"type": "list[str]", "default": []},     # ... or matches one of these regexes
     "exclude_keywords": {"type": "list[str]", "default": ["通知", "印发", "解读", "图解", "格式", "模板", "要点",
@@ -132,6 +134,7 @@ class ReportSpec:
     template_year: int
     headings: tuple             # ((numeral, (body, alt body, ...)), ...)
     max_list_pages: int
+    column_exclude: tuple = ()
     norm_keywords: tuple = ()   # title_keywords and exclude_keywords, normalised once
     norm_excludes: tuple = ()
 
@@ -155,6 +158,7 @@ class ReportSpec:
             visible_date_labels=tuple(get("visible_date_labels")), date_signal_order=tuple(get("date_signal_order")),
             date_tolerance_days=int(get("date_tolerance_days")), compare_last_modified=bool(get("compare_last_modified")),
             template_year=int(get("template_year")), headings=tuple(headings), max_list_pages=int(get("max_list_pages")),
+            column_exclude=tuple(k for k in (norm(x) for x in get("column_exclude") or ()) if k),
             norm_keywords=tuple(k for k in (norm(x) for x in params["title_keywords"]) if k),
             norm_excludes=tuple(k for k in (norm(x) for x in get("exclude_keywords") or ()) if k))
 
@@ -363,7 +367,7 @@ def find_reports(site, spec: ReportSpec, unit: dict) -> ReportSearch:
     """Every report of spec's kind the crawl saw on site (cached per site, spec and unit name)."""
     per_site = _CACHE.setdefault(site, {})
     # only what finding depends on: the rules of one report kind share the search
-    key = (spec.names, spec.title_keywords, spec.title_patterns, spec.exclude_keywords, spec.region_prefixes,
+    key = (spec.names, spec.column_exclude, spec.title_keywords, spec.title_patterns, spec.exclude_keywords, spec.region_prefixes,
            spec.max_list_pages, unit.get("name", ""), tuple(unit.get("aliases") or ()))
     if key not in per_site:
         per_site[key] = _find_reports(site, spec, unit)
@@ -410,6 +414,8 @@ def _find_reports(site, spec: ReportSpec, unit: dict) -> ReportSearch:
         text = _norm(link.text)
         if not text or len(text) > 16 or not any(n in text for n in col_names):
             continue
+        if any(x in text for x in spec.column_exclude):
+            continue
         tm = match_title(link.text, spec)
         if tm and tm.year:
             continue                      # a report's own link, not the column
@@ -429,6 +435,8 @@ def _find_reports(site, spec: ReportSpec, unit: dict) -> ReportSearch:
     for page in site.pages:
         col = f"{page.meta.get('ColumnName', '')} {page.meta.get('ColumnType', '')}"
         if not any(norm(n) in norm(col) for n in spec.names if norm(n)):
+            continue
+        if any(x in norm(col) for x in spec.column_exclude):
             continue
         tm = match_title(_page_title(page), spec)
         if tm and tm.year:

@@ -6,15 +6,20 @@ Four static sites, each served on its own port by a real HTTP server on 127.0.0.
   channel under ``/bmpd/fgj/`` (department);
 - ``county-good`` / ``county-bad``: 新会区人民政府 (county), GBK files declared as gb2312.
 
-The ``-good`` twins comply; the ``-bad`` twins carry the planted problems listed in
-``expected.EXPECTED``. All dates are relative to the ``as_of`` date the portals are built for.
+The ``-good`` twins comply with every rule a crawl over http can judge: each 规范性文件 in force
+links its 政策解读 (and back), every unit publishes its 政府信息公开工作年度报告 in its own words with
+numbers that agree across years, and its 法治政府建设年度报告 by 03-01; the server sends
+X-Content-Type-Options/X-Frame-Options. The ``-bad`` twins carry the planted problems listed in
+``expected.EXPECTED`` (those marked ``"verdict": "warn"`` are warnings of their rule, the rest
+failures). All dates are relative to the ``as_of`` date the portals are built for.
 
     from crawler.sample_portals import build_portals, serve, serve_all, EXPECTED
 
 Layout of this package:
 
 - ``model.py``      Site / Channel / Column / Article: plain data, no HTML.
-- ``content.py``    article factories (news, notice, document, annual_report), dates relative to as_of.
+- ``content.py``    article factories (news, notice, document, interpretation, annual and 法治政府建设
+  reports; report numbers chained from year to year), dates relative to as_of.
 - ``jiangmen.py``, ``xinhui.py``   one description per portal: ``site(as_of)`` builds the compliant
   twin; ``PLANTS`` (problem id -> function) turns it into the flawed twin.
 - ``portals.py``    the registry: portal name -> description (+ plants).

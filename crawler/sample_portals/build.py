@@ -196,6 +196,8 @@ class _Renderer:
             published_date=f"{article.published:%Y-%m-%d}", source=source,
             written=f"{(doc.written or article.published.date()):%Y-%m-%d}" if doc else "",
             outcome_rows=OUTCOME_ROWS, crumbs=self.crumbs(column, path),
+            related=[(label, other.title, rel(path, other.path)) for label, other in article.related
+                     if not other.missing],
             title=f"{article.title}_{column.name}_{s.site_name}", **self.side(column, path))
         self.write(path, html, article.published)
 
@@ -211,7 +213,7 @@ class _Renderer:
         marker = {
             "name": s.key, "site_name": s.site_name, "as_of": self.as_of.isoformat(),
             "encoding": s.encoding, "declared_charset": s.declared_charset,
-            "charset_in_header": s.header_charset,
+            "charset_in_header": s.header_charset, "security_headers": s.security_headers,
             "units": [{"name": c.name, "type": c.unit_type, "prefix": c.prefix} for c in s.channels],
             "notes": s.notes,
         }

@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 
-from .model import Article, DocInfo, ReportStats, at
+from .model import Article, DocInfo, ReportStats, ReportWording, at
 
 # Rows of table 三 (收到和处理政府信息公开申请情况) below 三、本年度办理结果, as in the 2021 format:
 # (group label, group rowspan, row label). A group label of None continues the previous group.
@@ -107,8 +107,33 @@ def report_published(as_of: dt.date, year: int, month: int, day: int, hour: int 
     return None
 
 
-def report_stats(unit: str, year: int) -> ReportStats:
-    """Deterministic, internally consistent numbers (勾稽关系 holds) for one unit and year."""
+FIRST_REPORT_YEAR = 2008      # the 条例 took effect in 2008: the 现行有效 chain starts there
+
+
+def _yearly_flow(unit: str, year: int, rules: bool) -> tuple:
+    """(made, repealed) of 行政规范性文件 (or, with rules=True, of 规章) in one year."""
+    rng = random.Random(f"{unit}/{year}/{'rules' if rules else 'documents'}")
+    made = rng.randint(0, 2) if rules else rng.randint(5, 40)
+    return made, rng.randint(0, min(made, 1 if rules else 10))      # the stock never shrinks
+
+
+def _in_force(unit: str, year: int, rules: bool) -> int:
+    """现行有效 at the end of `year`: a unit's stock in 2007 plus every year's made − repealed."""
+    base = random.Random(f"{unit}/stock/{rules}")
+    count = base.randint(3, 8) if rules else base.randint(80, 200)
+    for y in range(FIRST_REPORT_YEAR, year + 1):
+        made, repealed = _yearly_flow(unit, y, rules)
+        count += made - repealed
+    return count
+
+
+def report_stats(unit: str, year: int, issues_rules: bool = False) -> ReportStats:
+    """Deterministic, internally consistent numbers (勾稽关系 holds) for one unit and year.
+
+    现行有效 follows from the previous year's report (现行有效 + 本年制发 − 本年废止), so two
+    consecutive reports of a unit agree. Only a government that issues 规章 (the city) has a
+    规章 row other than 0/0/0.
+    """
     rng = random.Random(f"{unit}/{year}")
     outcomes = {}
     for group, _span, row in OUTCOME_ROWS:
@@ -119,25 +144,39 @@ def report_stats(unit: str, year: int) -> ReportStats:
     outcomes["1.本机关不掌握相关政府信息"] = rng.randint(5, 30)
     outcomes["2.重复申请"] = rng.randint(0, 3)
     person = sum(outcomes.values())
-    made = rng.randint(5, 40)
+    made, repealed = _yearly_flow(unit, year, rules=False)
+    rules = (0, 0, 0)
+    if issues_rules:
+        rules = (*_yearly_flow(unit, year, rules=True), _in_force(unit, year, rules=True))
     return ReportStats(
-        made=made, repealed=rng.randint(0, 10), in_force=made + rng.randint(100, 300),
+        made=made, repealed=repealed, in_force=_in_force(unit, year, rules=False),
         licences=rng.randint(500, 5000), penalties=rng.randint(50, 1500),
         coercions=rng.randint(0, 80), fees=f"{rng.randint(100, 20000)}.{rng.randint(0, 99):02d}",
         requests_person=person, requests_company=rng.randint(0, 3), outcomes=outcomes,
-        reviews=(rng.randint(0, 3), rng.randint(0, 1), 0, rng.randint(0, 1)))
+        reviews=(rng.randint(0, 3), rng.randint(0, 1), 0, rng.randint(0, 1)), rules=rules)
 
 
-def annual_report(unit: str, year: int, published: dt.datetime, source: str = "",
-                  doc_id: int = 0) -> Article:
+def report_text(wording: ReportWording, unit: str, year: int, stats: ReportStats) -> dict:
+    """A unit's wording filled in for one report: {"overview": [(label, text)], "problems": [...], ...}."""
+    fields = {"y": year, "next": year + 1, "unit": unit, "made": stats.made,
+              "published": stats.licences // 3 + stats.made * 10, "interpretations": stats.made * 2,
+              "requests": stats.requests_person + stats.requests_company}
+    return {"overview": [(label, text.format(**fields)) for label, text in wording.overview],
+            "problems": [text.format(**fields) for text in wording.problems],
+            "other": [text.format(**fields) for text in wording.other]}
+
+
+def annual_report(unit: str, year: int, published: dt.datetime, wording: ReportWording, source: str = "",
+                  doc_id: int = 0, issues_rules: bool = False) -> Article:
+    stats = report_stats(unit, year, issues_rules)
     return Article(
         title=f"{unit}{year}年度政府信息公开工作年度报告", published=published,
         source=source or unit, kind="annual_report", report_year=year,
-        report_stats=report_stats(unit, year), doc_id=doc_id)
+        report_stats=stats, report_text=report_text(wording, unit, year, stats), doc_id=doc_id)
 
 
-def annual_reports(unit, as_of, month, day, source="", late_year=None, late_on=(3, 5),
-                   late_doc_id=0) -> list:
+def annual_reports(unit, as_of, month, day, wording, source="", late_year=None, late_on=(3, 5),
+                   late_doc_id=0, issues_rules=False) -> list:
     """Reports for as_of.year-1 and as_of.year-2 (those already online as of as_of).
 
     `late_year`: that year's report goes online on `late_on` (month, day) instead — too late.
@@ -151,8 +190,67 @@ def annual_reports(unit, as_of, month, day, source="", late_year=None, late_on=(
             when = report_published(as_of, year, month, day)
             doc_id = 0
         if when is not None:
-            reports.append(annual_report(unit, year, when, source, doc_id))
+            reports.append(annual_report(unit, year, when, wording, source, doc_id, issues_rules))
     return reports
+
+
+def law_reports(unit, as_of, month, day, body, source="", years=3) -> list:
+    """《法治政府建设年度报告》 of the last `years` years that are online as of as_of (due 03-01).
+
+    `body` holds the unit's own paragraphs as str.format templates ({y}, {next}, {unit}).
+    """
+    reports = []
+    for year in range(as_of.year - 1, as_of.year - 1 - years, -1):
+        when = report_published(as_of, year, month, day, hour=15)
+        if when is not None:
+            reports.append(Article(
+                title=f"{unit}{year}年法治政府建设年度报告", published=when, source=source or unit,
+                kind="law_report", report_year=year,
+                body=[p.format(y=year, next=year + 1, unit=unit) for p in body]))
+    return reports
+
+
+def law_report_year_due(as_of: dt.date, month: int = 3, day: int = 1) -> int:
+    """The year whose 法治政府建设年度报告 is judged on as_of: last year's once its deadline has passed."""
+    return as_of.year - 1 if as_of > dt.date(as_of.year, month, day) else as_of.year - 2
+
+
+def document_name(title: str) -> str:
+    """What a 解读 calls a document: the 《…》 it prints (印发《X》的通知 -> X), else the whole title."""
+    if "印发" in title:
+        return title.split("印发", 1)[1].removesuffix("的通知")
+    return title
+
+
+def interpretation(doc: Article, body=None, source: str = "") -> Article:
+    """The 政策解读 of a document, published with it (三同步), each linking to the other."""
+    name = document_name(doc.title)
+    issuer = doc.doc.issuer if doc.doc else doc.source
+    article = Article(
+        title=f"《{name}》政策解读", published=doc.published + dt.timedelta(minutes=30),
+        source=source or issuer, kind="interpretation",
+        body=body or [
+            f"近日，{issuer}印发《{name}》（{doc.doc.doc_no if doc.doc else ''}）。现就有关内容解读如下。",
+            "一、制定背景。为贯彻落实上级有关决策部署，结合本地实际，制定本文件。",
+            "二、主要内容。文件明确了适用范围、职责分工、工作措施和保障要求，对申请条件、办理流程和监督管理作出规定。",
+            "三、与原有政策相比的主要变化。进一步简化办事材料，压缩办理时限，明确执行标准。",
+            f"四、解读机关及联系方式。解读机关：{issuer}。"])
+    article.related.append(("原文链接", doc))
+    doc.related.append(("相关解读", article))
+    return article
+
+
+def interpret_all(site, doc_columns, target: str, as_of: dt.date, recent_days: int = 730) -> list:
+    """Add a 政策解读 to `target` for every document in `doc_columns` that is in force and recent."""
+    made = []
+    for path in doc_columns:
+        for doc in list(site.columns[path].articles):
+            if doc.kind != "document" or doc.doc.validity != "有效":
+                continue
+            if (as_of - doc.published.date()).days > recent_days:
+                continue
+            made.append(site.add_article(target, interpretation(doc)))
+    return made
 
 
 def with_id(doc_id: int, article: Article) -> Article:

@@ -9,6 +9,9 @@
     annual_report_deadline   "MM-DD" of the year after the report year, where the plan sets one
     problems              problem id -> where it sits; empty for the compliant twins
 
+``expected_for`` adds ``columns`` (name -> path), ``annual_reports`` (政府信息公开工作年度报告) and
+``law_reports`` (法治政府建设年度报告): year, title, url, published.
+
 A problem's ``url`` is the path of the page a check should name: the page with the problem, or
 the page where the missing thing should have been. Problems on articles carry ``doc_id`` instead,
 because article URLs are dated (``/zwgk/tzgg/202303/t20230310_90101.html``) and so move with
@@ -16,8 +19,11 @@ because article URLs are dated (``/zwgk/tzgg/202303/t20230310_90101.html``) and 
 ``expected_for(portal, as_of)`` for a copy with every ``url`` filled in for that date, plus each
 unit's columns (name -> path) and annual reports.
 
-Portal-wide problems (they are in the shared header/footer) are listed under every unit of the
-portal, each with the unit's own start page as ``url``.
+Portal-wide problems (they are in the shared header/footer, or in the server's headers) are
+listed under every unit of the portal, each with the unit's own start page as ``url``.
+
+A problem whose rule can only say ``warn`` (a judgement, or a finding that is not a failure by
+itself) carries ``"verdict": "warn"``; every other problem is a ``fail`` of its rule.
 
 Every problem id of a ``-bad`` portal is a key of that portal description's PLANTS.
 """
@@ -43,7 +49,14 @@ def _city_wide(url: str) -> dict:
             "url": url, "detail": "页脚没有党政机关网站标识（bszs.conac.cn 开办者标识）"},
         "accessibility-entry-missing": {
             "url": url, "detail": "页面头部没有“无障碍”“长者模式”入口，也没有加载辅助工具条脚本"},
+        **_no_security_headers(url),
     }
+
+
+def _no_security_headers(url: str) -> dict:
+    return {"security-headers-missing": {
+        "url": url, "verdict": "warn", "headers": ["X-Content-Type-Options", "X-Frame-Options"],
+        "detail": "服务器响应没有 X-Content-Type-Options、X-Frame-Options 安全响应头（合规样例发送 nosniff、SAMEORIGIN）"}}
 
 
 def _city_units(bad: bool) -> dict:
@@ -57,6 +70,10 @@ def _city_units(bad: bool) -> dict:
                 "column-empty-yingshang": {
                     "url": "/ztzl/yshj/", "detail": "“营商环境”专栏存在，但列表页只有“暂无信息”"},
                 **_city_wide("/"),
+                "annual-report-copied": {
+                    "url": "/zwgk/zfxxgk/ndbg/", "verdict": "warn", "copy_of": "/bmpd/fgj/ndbg/",
+                    "url_re": r"^/(zwgk/zfxxgk|bmpd/fgj)/ndbg/(index\.html|\d{6}/t\d{8}_\d+\.html)?$",
+                    "detail": "发改局的政府信息公开年报照抄市政府年报的文字（只换了单位名称），市政府作为主管部门应发现雷同"},
                 "meta-missing-pubdate": {
                     "doc_id": _city.NO_PUBDATE, "column": "/zwgk/tzgg/",
                     "detail": "文章页缺少 <meta name=\"PubDate\">"},
@@ -82,6 +99,15 @@ def _city_units(bad: bool) -> dict:
             "problems": {} if not bad else {
                 "column-missing-gba": {
                     "url": "/bmpd/fgj/", "detail": "部门频道没有“粤港澳大湾区”专栏"},
+                "policy-interpretation-missing": {
+                    "url": "/bmpd/fgj/zcwj/", "doc_ids": [_city.FGJ_DOC_PROJECTS, _city.FGJ_DOC_PRICING],
+                    "interpretations": "/bmpd/fgj/zcjd/",
+                    "detail": "近期3件政策文件中2件没有发布政策解读（文件页无解读链接，政策解读栏目也没有），超过一半"},
+                "annual-report-identity-broken": {
+                    "doc_id": _city.FGJ_REPORT_TYPO, "column": "/bmpd/fgj/ndbg/",
+                    "report_year": "as_of.year - 1", "row": "（一）予以公开", "misprint": 5,
+                    "detail": "上一年度政府信息公开工作年度报告申请情况表“（一）予以公开”自然人一栏多填5件，"
+                              "各办理结果之和不等于（七）总计"},
                 **_city_wide("/bmpd/fgj/"),
             },
         },
@@ -114,6 +140,10 @@ def _county_units(bad: bool) -> dict:
                     "doc_id": _county.LATE_REPORT, "column": "/zwgk/zfxxgk/ndbg/",
                     "report_year": "as_of.year - 1", "published": "03-05", "deadline": "02-20",
                     "detail": "上一年度政府信息公开工作年度报告3月5日才发布，晚于2月20日的期限"},
+                "rule-of-law-report-missing": {
+                    "url": "/zwgk/zfxxgk/fzzfjs/", "deadline": "03-01",
+                    "detail": "“法治政府建设年度报告”栏目存在，但没有应于3月1日前发布的上年度报告（只有更早年度的）"},
+                **_no_security_headers("/"),
             },
         },
     }
@@ -143,7 +173,7 @@ def _add_url_patterns() -> None:
                     problem["url_re"] = (rf"^{re.escape(problem['column'])}\d{{6}}/"
                                          rf"t\d{{8}}_{problem['doc_id']}\.html$")
                 else:
-                    problem["url_re"] = rf"^{re.escape(problem['url'])}(index\.html)?$"
+                    problem.setdefault("url_re", rf"^{re.escape(problem['url'])}(index\.html)?$")
 
 
 _add_url_patterns()
@@ -157,10 +187,11 @@ def expected_for(portal: str, as_of: dt.date) -> dict:
         channel = site.channel_of(unit["scope"])
         in_unit = [c for c in site.columns.values() if site.channel_of(c.path) is channel]
         unit["columns"] = {c.name: c.path for c in in_unit}
-        unit["annual_reports"] = [
-            {"year": a.report_year, "title": a.title, "url": a.path,
-             "published": a.published.isoformat(sep=" ", timespec="minutes")}
-            for c in in_unit for a in c.newest_first() if a.kind == "annual_report"]
+        for field, kind in (("annual_reports", "annual_report"), ("law_reports", "law_report")):
+            unit[field] = [
+                {"year": a.report_year, "title": a.title, "url": a.path,
+                 "published": a.published.isoformat(sep=" ", timespec="minutes")}
+                for c in in_unit for a in c.newest_first() if a.kind == kind]
         for pid, problem in list(unit["problems"].items()):
             if "doc_id" not in problem:
                 continue

@@ -32,7 +32,11 @@ class DocInfo:
 
 @dataclass
 class ReportStats:
-    """Numbers for the tables of a 政府信息公开工作年度报告 (国办公开办函〔2021〕30号 format)."""
+    """Numbers for the tables of a 政府信息公开工作年度报告 (国办公开办函〔2021〕30号 format).
+
+    现行有效 follows from year to year: in_force(Y) = in_force(Y-1) + made(Y) - repealed(Y), for
+    行政规范性文件 and 规章 alike (content.report_stats builds the chain).
+    """
     made: int                 # 行政规范性文件 本年制发件数
     repealed: int             # 本年废止件数
     in_force: int             # 现行有效件数
@@ -44,6 +48,25 @@ class ReportStats:
     requests_company: int     # 本年新收申请: 商业企业
     outcomes: dict = field(default_factory=dict)   # row label -> count (natural persons only)
     reviews: tuple = (0, 0, 0, 0)                  # 行政复议: 维持, 纠正, 其他, 尚未审结
+    rules: tuple = (0, 0, 0)                       # 规章: 本年制发, 本年废止, 现行有效
+    misprints: dict = field(default_factory=dict)  # outcome row -> the wrong count the table shows
+
+    def shown(self, row: str) -> int:
+        """The 自然人 count a row of the applications table shows (a misprint, if one is planted)."""
+        return self.misprints.get(row, self.outcomes[row])
+
+
+@dataclass
+class ReportWording:
+    """What a unit writes in its own words in a 政府信息公开工作年度报告 (besides the tables).
+
+    Each text is a str.format template; fields: {y} (report year), {next} (y + 1), {unit}, and the
+    numbers {published} (items published), {interpretations}, {requests}, {made}.
+    `overview` is the 一、总体情况 part: (sub-heading or "", text) pairs.
+    """
+    overview: list
+    problems: list            # 五、存在的主要问题及改进情况: paragraphs
+    other: list               # 六、其他需要报告的事项: paragraphs
 
 
 @dataclass
@@ -53,13 +76,15 @@ class Article:
     doc_id: int = 0                 # 0: assigned when added to the site
     source: str = ""                # 来源 / ContentSource; defaults to the unit
     body: list = field(default_factory=list)   # paragraphs (plain text)
-    kind: str = "article"           # article | document | annual_report | soft404
+    kind: str = "article"           # article | document | interpretation | annual_report | law_report | soft404
     doc: DocInfo | None = None
     list_validity: str | None = None   # 有效性 shown in the list table; None: doc.validity
     omit_meta: set = field(default_factory=set)   # meta tag names left out of the page
     missing: bool = False           # listed, but its page is never written (a broken link)
     report_year: int | None = None
     report_stats: ReportStats | None = None
+    report_text: dict | None = None  # annual report wording, formatted: overview/problems/other
+    related: list = field(default_factory=list, repr=False)   # (label, Article) under the body
     column: "Column | None" = field(default=None, repr=False)
 
     @property
@@ -145,6 +170,7 @@ class Site:
     toolbar_script: str | None = "/wza/aria.js"   # the toolbar's script, referenced on every page
     toolbar_script_exists: bool = True            # False: the script 404s
     private_link_on: str = "/index.html"          # the one page linking to /private/
+    security_headers: bool = True                 # server sends X-Content-Type-Options, X-Frame-Options
     channels: list = field(default_factory=list)
     columns: dict = field(default_factory=dict)
     notes: list = field(default_factory=list)     # free text for humans (written to _portal.json)
@@ -173,6 +199,12 @@ class Site:
         """Remove a column, its sub-columns and their articles."""
         for p in [p for p in self.columns if p.startswith(path)]:
             del self.columns[p]
+
+    def remove_article(self, article: Article) -> None:
+        """Take an article off its column, and every link other articles have to it."""
+        article.column.articles.remove(article)
+        for other in self.articles():
+            other.related = [(label, a) for label, a in other.related if a is not article]
 
     def article(self, doc_id: int) -> Article:
         for column in self.columns.values():

@@ -7,7 +7,10 @@ Like the web servers in front of real 政府网站: a directory serves its index
 a real 404 with the portal's own 404.html, HEAD works, Last-Modified is sent and If-Modified-Since
 answers 304. HTML of a UTF-8 portal is labelled `text/html; charset=utf-8`; a GBK portal's HTML is
 labelled plain `text/html` (no charset, as many real servers do), leaving the page's own
-<meta charset=gb2312> to the client. Which is which comes from the portal's `_portal.json`.
+<meta charset=gb2312> to the client. A portal marked `security_headers` (the compliant twins) gets
+X-Content-Type-Options: nosniff and X-Frame-Options: SAMEORIGIN on every response, as a hardened
+real server would; the flawed twins send neither. Which is which comes from the portal's
+`_portal.json`.
 """
 from __future__ import annotations
 
@@ -28,6 +31,7 @@ _TYPES = {
     ".pdf": "application/pdf", ".xml": "application/xml",
 }
 _TEXT = {"text/html", "text/css", "application/javascript", "text/plain"}
+SECURITY_HEADERS = (("X-Content-Type-Options", "nosniff"), ("X-Frame-Options", "SAMEORIGIN"))
 
 
 class _Handler(SimpleHTTPRequestHandler):
@@ -37,10 +41,18 @@ class _Handler(SimpleHTTPRequestHandler):
 
     server_version = "zwgk-sample-portal"
     charset: str | None = None           # set per portal via functools.partial
+    security_headers: bool = False
 
-    def __init__(self, *args, charset=None, **kwargs):
+    def __init__(self, *args, charset=None, security_headers=False, **kwargs):
         self.charset = charset
+        self.security_headers = security_headers
         super().__init__(*args, **kwargs)
+
+    def end_headers(self):
+        if self.security_headers:
+            for name, value in SECURITY_HEADERS:
+                self.send_header(name, value)
+        super().end_headers()
 
     def guess_type(self, path):
         suffix = Path(str(path)).suffix.lower()
@@ -89,7 +101,8 @@ class SampleServer:
         self.name = info.get("name", self.root.name)
         self.info = info
         charset = "utf-8" if info.get("charset_in_header", True) else None
-        handler = partial(_Handler, directory=str(self.root), charset=charset)
+        handler = partial(_Handler, directory=str(self.root), charset=charset,
+                          security_headers=bool(info.get("security_headers", False)))
         self._httpd = ThreadingHTTPServer((host, port), handler)
         self._httpd.daemon_threads = True
         self.host, self.port = self._httpd.server_address[:2]

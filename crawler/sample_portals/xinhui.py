@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from .content import annual_reports, document, news, notice, with_id
-from .model import Block, Channel, Column, Site
+from .content import (annual_reports, document, interpret_all, law_report_year_due, law_reports, news,
+                      notice, with_id)
+from .model import Block, Channel, Column, ReportWording, Site
 
 REPEALED_BUT_VALID = 90201   # 规范性文件 listed as 已废止 whose own page says 有效性：有效
 LATE_REPORT = 90202          # the as_of.year-1 annual report, published on March 5 (bad twin)
@@ -18,6 +19,33 @@ COUNTY = "江门市新会区人民政府"
 OFFICE = "江门市新会区人民政府办公室"
 NEWS_DAYS = (2, 4, 6, 9, 11, 15, 20, 26, 33, 41, 50, 64)
 TZGG_DAYS = (4, 9, 17, 30, 45, 70, 100, 140, 190)
+
+COUNTY_WORDING = ReportWording(
+    overview=[
+        ("", "{y}年，{unit}坚持把政务公开作为推进基层治理现代化的重要抓手，聚焦乡村振兴、陈皮产业和银湖湾"
+             "滨海新区建设，推动基层政务公开标准化规范化向镇（街）、村（居）延伸。"),
+        ("（一）基层政务公开。", "11个镇（街）全部建成政务公开专区，按照26个试点领域标准目录梳理公开事项，"
+                              "村（居）务公开栏每季度更新。"),
+        ("（二）主动公开。", "区政府网站全年发布各类信息{published}条，其中政策文件{made}件、解读材料{interpretations}篇，"
+                          "惠民惠农财政补贴资金实现“一卡通”发放信息全公开。"),
+        ("（三）依申请公开。", "全年新收申请{requests}件，主要涉及征地拆迁、宅基地审批和农村集体资产处置等事项。"),
+    ],
+    problems=[
+        "存在问题：镇（街）政务公开工作人员多为兼职，流动性大，业务水平参差不齐；部分村（居）务公开栏"
+        "更新不及时；涉农补贴信息公开存在格式不统一的情况。",
+        "改进措施：{next}年，区政务公开办将对镇（街）工作人员开展轮训，制定涉农补贴公示模板，"
+        "把村（居）务公开情况纳入镇（街）年度考评。",
+    ],
+    other=["{y}年，本机关未收取信息处理费。区政府按要求将政务公开工作要点落实情况纳入本报告。"],
+)
+COUNTY_LAW_REPORT = [
+    "{y}年，{unit}在区委的领导下，以建设法治政府示范区为目标，统筹推进依法行政各项工作。",
+    "一、主要成效。镇（街）综合行政执法改革全面落地，区镇两级合法性审查全覆盖；“复议为民”专项行动化解"
+    "行政争议，行政机关负责人出庭应诉率达到100%。",
+    "二、主要负责人履行第一责任人职责情况。区政府主要负责同志四次主持召开会议研究法治政府建设工作。",
+    "三、存在问题。镇（街）法治审核力量不足，村（居）法律顾问作用发挥不够充分。",
+    "四、下一步工作。{next}年，将加强镇（街）法制审核队伍建设，深化“一村（居）一法律顾问”制度。",
+]
 
 
 def site(as_of) -> Site:
@@ -47,6 +75,10 @@ def site(as_of) -> Site:
                 ("政府信息公开年报", "/zwgk/zfxxgk/ndbg/"),
                 ("重点领域信息公开", "/zwgk/zfxxgk/zdly/"),
                 ("公共企事业单位信息公开", "/zwgk/zfxxgk/ggqsydw/")]),
+            Block("政务公开", css="box zwgk", links=[
+                ("政策解读", "/zwgk/zfxxgk/zcjd/"), ("政府公报", "/zwgk/zfgb/"),
+                ("行政执法信息公示", "/zwgk/xzzfgs/"),
+                ("法治政府建设年度报告", "/zwgk/zfxxgk/fzzfjs/")]),
             Block("基层政务公开", css="box jczwgk", links=[
                 ("基层政务公开标准目录", "/zwgk/jczwgk/"), ("惠民惠农", "/zwgk/hmhn/"),
                 ("涉农补贴", "/zwgk/hmhn/snbt/")]),
@@ -96,6 +128,16 @@ def site(as_of) -> Site:
     ]
     s.add_column(Column("/zwgk/tzgg/", "通知公告", parent="/zwgk/", page_size=5),
                  [notice(as_of, d, t, OFFICE) for d, t in zip(TZGG_DAYS, tzgg_titles)])
+    s.add_column(Column("/zwgk/zfgb/", "政府公报", parent="/zwgk/", intro="江门市新会区人民政府公报"), [
+        news(as_of, 18 + 91 * i, f"新会区人民政府公报（{q}）", source=OFFICE,
+             body=[f"《新会区人民政府公报》（{q}）目录。", "【区政府文件】", "【区政府办公室文件】"])
+        for i, q in enumerate(["第四期", "第三期", "第二期", "第一期"])
+    ])
+    s.add_column(Column("/zwgk/xzzfgs/", "行政执法信息公示", parent="/zwgk/"), [
+        news(as_of, 8, "新会区市场监督管理局“双随机一公开”抽查结果公示", source="江门市新会区市场监督管理局"),
+        news(as_of, 23, "新会区行政处罚决定书公示（第一批）", source="江门市新会区司法局"),
+        news(as_of, 60, "新会区行政执法主体和执法人员名单", source="江门市新会区司法局"),
+    ])
 
     x = "/zwgk/zfxxgk/"
     s.add_column(Column(x, "政府信息公开", parent="/zwgk/", style="hub"))
@@ -133,8 +175,11 @@ def site(as_of) -> Site:
         news(as_of, 101, "新会区政府信息公开申请受理机构", source=OFFICE),
         news(as_of, 250, "依申请公开答复文书样本", source=OFFICE),
     ])
+    s.add_column(Column(x + "zcjd/", "政策解读", parent=x))
     s.add_column(Column(x + "ndbg/", "政府信息公开年报", parent=x),
-                 annual_reports(COUNTY, as_of, 2, 10, source=OFFICE))
+                 annual_reports(COUNTY, as_of, 2, 10, COUNTY_WORDING, source=OFFICE))
+    s.add_column(Column(x + "fzzfjs/", "法治政府建设年度报告", parent=x),
+                 law_reports(COUNTY, as_of, 2, 21, COUNTY_LAW_REPORT, source="江门市新会区司法局"))
     s.add_column(Column(x + "zdly/", "重点领域信息公开", parent=x, style="hub"))
     s.add_column(Column(x + "zdly/wjybjy/", "稳就业保就业", parent=x + "zdly/"), [
         news(as_of, 10, "新会区高校毕业生就业补贴申领指南", source="江门市新会区人力资源和社会保障局"),
@@ -221,6 +266,9 @@ def site(as_of) -> Site:
         news(as_of, 29, "港澳居民如何在新会办理营业执照？", source="江门市新会区市场监督管理局"),
         news(as_of, 57, "新会区人才公寓如何申请？", source="江门市新会区人力资源和社会保障局"),
     ])
+
+    # ---- 政策解读: published with each document in force (三同步) --------------------------------
+    interpret_all(s, [x + "gfxwj/"], x + "zcjd/", as_of)
     return s
 
 
@@ -259,9 +307,21 @@ def _late_report(s, as_of):
     """The as_of.year-1 report goes online on March 5, after the February 20 deadline."""
     column = s.columns["/zwgk/zfxxgk/ndbg/"]
     column.articles.clear()
-    for article in annual_reports(COUNTY, as_of, 2, 10, source=OFFICE, late_year=as_of.year - 1,
+    for article in annual_reports(COUNTY, as_of, 2, 10, COUNTY_WORDING, source=OFFICE, late_year=as_of.year - 1,
                                   late_on=(3, 5), late_doc_id=LATE_REPORT):
         s.add_article(column.path, article)
+
+
+def _no_law_report(s, as_of):
+    """The 法治政府建设年度报告 column is there, but the report now due (and any newer) is not."""
+    due = law_report_year_due(as_of)
+    for report in list(s.columns["/zwgk/zfxxgk/fzzfjs/"].articles):
+        if report.report_year >= due:
+            s.remove_article(report)
+
+
+def _no_security_headers(s, as_of):
+    s.security_headers = False
 
 
 PLANTS = {
@@ -271,4 +331,6 @@ PLANTS = {
     "stale-column-tzgg": _stale_tzgg,
     "validity-mismatch": _validity_mismatch,
     "annual-report-late": _late_report,
+    "rule-of-law-report-missing": _no_law_report,
+    "security-headers-missing": _no_security_headers,
 }
