@@ -248,6 +248,10 @@ def _check_empty(site, params, ctx):
                       evidence=f"{marker}{via}")
     if empty:
         return
+    if not checked:
+        yield Finding("unknown", "未抓取到任何可判断的列表页，无法断定有没有空白栏目", url=home.final_url,
+                      evidence=site.coverage_note())
+        return
     # robots.txt-disallowed pages are the site's own choice, not a gap in what zwgk could see,
     # and only column-like addresses (a directory or its index page) matter: unfetched articles do not
     missing = [(u, why) for u, why in site.unfetched_within(2)

@@ -35,6 +35,7 @@ class Site:
         self.unit = unit or {}
         self.snapshots: list[PageSnapshot] = list(snapshots)
         self.budget_refused = [normalise_url(u) for u in budget_refused]
+        self._refused = set(self.budget_refused)
         self.budget_exhausted = bool(self.budget_refused)
         self.external_skipped = external_skipped
         # URLs the spider skipped as crawler traps: endless calendars and query explosions are
@@ -104,7 +105,7 @@ class Site:
         return self._texts[key]
 
     def was_refused(self, url: str) -> bool:
-        return normalise_url(url) in self.budget_refused
+        return normalise_url(url) in self._refused
 
     def why_unseen(self, url: str) -> str:
         """Why zwgk has no usable copy of url (Chinese), or "" if it has one."""

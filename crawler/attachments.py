@@ -22,8 +22,10 @@ def kind_of(body: bytes, content_type: str, url: str) -> str:
         return "docx"
     if body.startswith(b"PK") and path.endswith(".docx"):
         return "docx"
-    if path.endswith(".doc") or "msword" in ctype:
-        return "doc"
+    if body.startswith(b"PK\x03\x04") and b"word/" in body[:65536]:
+        return "docx"            # a .docx served under another name or type (report.html)
+    if path.endswith(".doc") or "msword" in ctype or body.startswith(b"\xd0\xcf\x11\xe0"):
+        return "doc"             # the last: the OLE2 signature of a legacy .doc
     return ""
 
 

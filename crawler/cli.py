@@ -60,6 +60,17 @@ def _out_dir(value: str | None) -> Path | None:
     return out
 
 
+def _check_out_writable(value: str | None):
+    """Refuse an --out that cannot be created or written, without creating it."""
+    if value is None:
+        return
+    p = Path(value).resolve()
+    while not p.exists():
+        p = p.parent
+    if not p.is_dir() or not os.access(p, os.W_OK):
+        raise UsageError(f"--out 目录不可写: {value}")
+
+
 def _max_pages(value: int) -> int:
     if value < 1:
         raise UsageError(f"--max-pages 须为正整数: {value}")
@@ -166,12 +177,13 @@ def cmd_check(args) -> int:
     as_of = _as_of(args.as_of)
     max_pages = _max_pages(args.max_pages)
     rulebook = _load_rulebook(args.rulebook)
-    out = _out_dir(args.out)
     if args.json and args.json != "-":
         json_parent = Path(args.json).resolve().parent
         if not json_parent.is_dir() or not os.access(json_parent, os.W_OK):
             raise UsageError(f"--json 文件无法写入: {args.json}")
+    _check_out_writable(args.out)
     store = _open_store(args.db)
+    out = _out_dir(args.out)     # created only once the input is known to be good
     host = urlsplit(url).hostname
     unit = {"name": args.unit or host, "type": args.unit_type, "url": url}
     browser, why = _browser(args)
@@ -311,6 +323,11 @@ def cmd_audit(args) -> int:
         units = load_units(args.units)
     except RulebookError as exc:
         raise UsageError(str(exc)) from None
+    # Bad input is refused before anything is created: no database, no output folder.
+    _as_of(args.as_of)
+    _load_rulebook(args.rulebook)
+    _max_pages(args.max_pages)
+    _check_out_writable(args.out)
     store = _open_store(args.db)
     return run_units_audit(args, units, store)
 
@@ -376,6 +393,7 @@ def cmd_report(args) -> int:
 
 
 def main(argv=None) -> int:
+    from crawler.storage import StorageError
     parser = build_parser()
     try:
         args = parser.parse_args(argv)
@@ -385,7 +403,7 @@ def main(argv=None) -> int:
         handler = {"check": cmd_check, "audit": cmd_audit, "demo": cmd_demo, "report": cmd_report,
                    "crawl": cmd_crawl}[args.command]
         return handler(args)
-    except UsageError as exc:
+    except (UsageError, StorageError) as exc:
         print(f"zwgk: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:

@@ -7,7 +7,8 @@ superset: pages declared gb2312 routinely contain GBK-only characters (e.g. 镕,
 Declarations are often wrong on these portals (GBK served as UTF-8 and the reverse), so a
 declared encoding is used only if the bytes decode under it without error; bytes that are valid
 UTF-8 and contain multi-byte sequences are UTF-8 whatever the declaration says, since GBK text is
-almost never valid UTF-8 by accident.
+almost never valid UTF-8 by accident; so are bytes nine tenths of whose non-ASCII bytes form
+valid UTF-8 (a GBK fragment in a UTF-8 page becomes a few U+FFFD, not a garbled page).
 """
 from __future__ import annotations
 
@@ -36,7 +37,7 @@ class Decoded:
     text: str
     encoding: str        # what the text was decoded with
     declared: str        # what the header/meta declared ("" if nothing)
-    how: str             # "bom" | "utf-8-valid" | "header" | "meta" | "sniffed" | "fallback"
+    how: str             # "bom" | "utf-8-valid" | "utf-8-mostly" | "header" | "meta" | "sniffed" | "fallback"
 
 
 def normalise(name: str | None) -> str | None:
@@ -76,6 +77,24 @@ def _strict(body: bytes, enc: str) -> str | None:
         return None
 
 
+_UTF8_CHAR = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
+_HIGH = re.compile(rb"[\x80-\xff]")
+
+
+def _mostly_utf8(body: bytes) -> bool:
+    """UTF-8 with a few bad bytes (a GBK fragment pasted in, a character cut at the end).
+
+    GBK text is almost never valid UTF-8 by accident, so when nine in ten high bytes belong to
+    well-formed UTF-8 sequences the page is UTF-8: decoding it all as GB18030 would garble
+    every character to save a handful."""
+    sample = body[:400000]
+    high = len(_HIGH.findall(sample))
+    if high < 24:
+        return False
+    in_utf8 = sum(len(m) for m in _UTF8_CHAR.findall(sample))
+    return in_utf8 >= 0.9 * high
+
+
 def decode_html(body: bytes, content_type: str | None = None) -> Decoded:
     hdr = header_charset(content_type)
     meta = meta_charset(body)
@@ -90,9 +109,15 @@ def decode_html(body: bytes, content_type: str | None = None) -> Decoded:
         text = _strict(body, "utf-8")
         if text is not None and any(ord(c) > 0x7F for c in text[:200000]):
             return Decoded(text, "utf-8", declared, "utf-8-valid")
+        if text is None and _mostly_utf8(body):
+            return Decoded(body.decode("utf-8", "replace"), "utf-8", declared, "utf-8-mostly")
 
     for name, how in ((hdr, "header"), (meta, "meta")):
         enc = normalise(name)
+        if enc == "cp1252" and how == "header":
+            # A server's default label (Apache, Tomcat), not the page's: Western single-byte
+            # codecs decode GBK bytes without error into nonsense.
+            continue
         if enc:
             text = _strict(body, enc)
             if text is not None:

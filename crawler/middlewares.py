@@ -34,3 +34,38 @@ class PageBudgetMiddleware:
         budget.spent += 1
         request.meta["budget_counted"] = True
         return None
+
+
+class RedirectLoop(IgnoreRequest):
+    """A redirect back to a URL already passed on the way: the page can never be reached."""
+
+    def __init__(self, message: str, response=None):
+        super().__init__(message)
+        self.response = response
+
+
+class RedirectLoopMiddleware:
+    """Stop a redirect chain that comes back to where it has been (a -> b -> a, a -> a).
+
+    Sits just outside Scrapy's RedirectMiddleware so it sees the 3xx first. Without it a loop
+    either runs to REDIRECT_MAX_TIMES or, worse, vanishes in the duplicate filter with no trace,
+    and the link that led there would have no snapshot to say why it could not be seen.
+    """
+
+    def process_response(self, request, response, spider=None):
+        if not (300 <= response.status < 400) or request.meta.get("dont_redirect"):
+            return response
+        location = response.headers.get(b"Location")
+        if not location:
+            return response
+        from urllib.parse import urljoin
+        from crawler.scope import normalise_url
+        try:
+            target = normalise_url(urljoin(response.url, location.decode("latin-1").strip()))
+        except ValueError:
+            return response
+        passed = {normalise_url(u) for u in request.meta.get("redirect_urls", ())}
+        passed.add(normalise_url(request.url))
+        if target in passed:
+            raise RedirectLoop(f"重定向循环：{request.url} 又跳转回 {target}", response=response)
+        return response

@@ -6,7 +6,7 @@ Structure-tolerant: real portals nest tables, misspell meta names and put nav in
 from __future__ import annotations
 
 import re
-from urllib.parse import urljoin, urldefrag
+from urllib.parse import urljoin, urldefrag, urlsplit
 
 import lxml.html
 from lxml import etree
@@ -107,6 +107,7 @@ def extract(html: str, base_url: str, max_links: int = 20000) -> dict:
             continue
         try:
             url = urldefrag(urljoin(base, href))[0]
+            urlsplit(url).port          # "http://host:abc/" can never be fetched
         except ValueError:
             continue
         if not url.startswith(("http://", "https://")):

@@ -21,17 +21,24 @@ def default_port(scheme: str) -> int:
 
 @lru_cache(maxsize=262144)
 def normalise_url(url: str) -> str:
-    """Lower-case scheme/host, drop default port, fragment, session keys; keep path case."""
+    """Lower-case scheme/host, drop default port, fragment, session keys; keep path case.
+    Never raises: a key for the frontier, not a promise that the URL can be fetched."""
     parts = urlsplit(url.strip())
     scheme = parts.scheme.lower()
     host = (parts.hostname or "").lower()
-    port = parts.port
-    netloc = host if port in (None, default_port(scheme)) else f"{host}:{port}"
+    if ":" in host:
+        host = f"[{host}]"           # IPv6 literal: keep its brackets or the port is unreadable
+    try:
+        port = parts.port
+    except ValueError:               # a port that is no number (hostile href): keep it as written
+        netloc = parts.netloc.rsplit("@", 1)[-1].lower()
+    else:
+        netloc = host if port in (None, default_port(scheme)) else f"{host}:{port}"
     path = parts.path or "/"
     if ";jsessionid=" in path.lower():
         path = path[: path.lower().index(";jsessionid=")]
-    query = urlencode([(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
-                       if k.lower() not in _SESSION_KEYS])
+    query = urlencode([(k.strip(), v.strip()) for k, v in parse_qsl(parts.query, keep_blank_values=True)
+                       if k.strip().lower() not in _SESSION_KEYS])
     return urlunsplit((scheme, netloc, path, query, ""))
 
 
@@ -48,7 +55,7 @@ class Scope:
         self.port = base.port or default_port(base.scheme)
         path = base.path or "/"
         if not path.endswith("/"):
-            path = posixpath.dirname(path) + "/"
+            path = posixpath.dirname(path).rstrip("/") + "/"    # /index.html -> / (not //)
         self.path = path
         self.prefix_url = f"{base.scheme}://{base.netloc}{path}"
 

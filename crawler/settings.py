@@ -10,6 +10,10 @@ USER_AGENT = "zwgk/0.1 (政务公开合规巡检 compliance audit; +zwgk)"
 ROBOTSTXT_OBEY = True
 
 CONCURRENT_REQUESTS = 16
+# The spider yields requests, never items: Scrapy starts CONCURRENT_ITEMS worker tasks for every
+# callback's output (even an empty errback), so the default 100 made each page refused for budget
+# cost 100 asyncio tasks — a 100,000-link page took minutes to drain. One is all we need.
+CONCURRENT_ITEMS = 1
 CONCURRENT_REQUESTS_PER_DOMAIN = 4
 DOWNLOAD_DELAY = 0
 AUTOTHROTTLE_ENABLED = True
@@ -39,6 +43,9 @@ HTTPCACHE_STORAGE = "scrapy.extensions.httpcache.FilesystemCacheStorage"
 HTTPCACHE_DIR = "zwgk-httpcache"
 HTTPCACHE_IGNORE_HTTP_CODES = []
 
+MAX_PARALLEL_HOSTS = 8       # hosts crawled at once in an audit; units on one host go in turn
+UNIT_TIME_BUDGET = 3600      # seconds a unit may crawl before it is closed (its unseen pages: unknown)
+
 MAX_DEPTH = 8                # clicks from the start page
 MAX_QUERY_VARIANTS = 30      # distinct query strings followed per path (calendars, session ids)
 MAX_LINKS_PER_PAGE = 5000    # links read from one page
@@ -48,6 +55,7 @@ GKMLPT_MAX_PAGES = 5         # API list pages read per gkmlpt category
 
 DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.PageBudgetMiddleware": 50,
+    "crawler.middlewares.RedirectLoopMiddleware": 650,   # sees a 3xx before RedirectMiddleware (600)
 }
 EXTENSIONS = {"scrapy.extensions.telnet.TelnetConsole": None}
 

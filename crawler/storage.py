@@ -94,6 +94,21 @@ class StorageError(RuntimeError):
     """The database cannot be used; str() is the one-line message for the user."""
 
 
+def _writes(method):
+    """A database write that fails (locked by another writer, read-only file, disk full) raises
+    StorageError with one line for the user, never a traceback."""
+    import functools
+
+    @functools.wraps(method)
+    def wrapper(self, *args, **kwargs):
+        try:
+            return method(self, *args, **kwargs)
+        except (OperationalError, DatabaseError) as exc:
+            msg = str(getattr(exc, "orig", exc)).splitlines()[0]
+            raise StorageError(f"数据库被占用或不可写 {self.url}: {msg}") from None
+    return wrapper
+
+
 def now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
@@ -140,17 +155,20 @@ class Store:
         self._last_flush = time.monotonic()
 
     # -- runs -------------------------------------------------------------------------------
+    @_writes
     def start_run(self, kind: str, rulebook: str, as_of: str, argv: str = "") -> int:
         with self.engine.begin() as conn:
             return conn.execute(insert(runs).values(kind=kind, rulebook=rulebook, as_of=as_of,
                                                     started_at=now(), complete=False, status="running",
                                                     argv=argv)).inserted_primary_key[0]
 
+    @_writes
     def finish_run(self, run_id: int, complete: bool = True):
         with self.engine.begin() as conn:
             conn.execute(update(runs).where(runs.c.id == run_id).values(
                 finished_at=now(), complete=complete, status="complete" if complete else "incomplete"))
 
+    @_writes
     def mark_interrupted_runs(self, kind: str = "audit") -> list[int]:
         """Runs of this kind still marked running: the process that ran them is gone (the caller
         holds the audit lock), so they are incomplete. Their results stay as they are."""
@@ -168,12 +186,14 @@ class Store:
             return Path(url.database).expanduser().resolve().parent / f"zwgk-{name}"
         return Path.cwd() / f"zwgk-{name}"
 
+    @_writes
     def add_unit(self, run_id: int, unit: dict) -> int:
         with self.engine.begin() as conn:
             return conn.execute(insert(run_units).values(
                 run_id=run_id, unit_name=unit["name"], unit_type=unit["type"], site=unit["url"],
                 status="pending", started_at=now())).inserted_primary_key[0]
 
+    @_writes
     def finish_unit(self, run_unit_id: int, **values):
         with self.engine.begin() as conn:
             conn.execute(update(run_units).where(run_units.c.id == run_unit_id).values(
@@ -189,6 +209,7 @@ class Store:
         if len(self._page_buffer) >= 50 or time.monotonic() - self._last_flush > 1.0:
             self.flush()
 
+    @_writes
     def flush(self):
         self._last_flush = time.monotonic()
         if not self._page_buffer:
@@ -205,6 +226,7 @@ class Store:
         return [PageSnapshot.from_dict(json.loads(zlib.decompress(r.data))) for r in rows]
 
     # -- results ----------------------------------------------------------------------------
+    @_writes
     def add_results(self, run_id: int, unit_name: str, rule_results):
         with self.engine.begin() as conn:
             for r in rule_results:

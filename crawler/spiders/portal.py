@@ -27,6 +27,21 @@ REFUSED_ERRORS = _classes("DownloadConnectionRefusedError", "ConnectionRefusedEr
 TIMEOUT_ERRORS = _classes("DownloadTimeoutError", "TimeoutError", "TCPTimedOutError")
 LOST_ERRORS = _classes("ResponseDataLossError", "ConnectionLost", "ConnectionDone")
 CANCELLED_ERRORS = _classes("DownloadCancelledError")
+FAILED_ERRORS = _classes("DownloadFailedError", "ConnectionAborted", "ConnectError")
+
+# Bodies that are files whatever the Content-Type says (a PDF or DOC served as text/html).
+_BINARY_MAGIC = (b"%PDF", b"\xd0\xcf\x11\xe0", b"PK\x03\x04", b"\x89PNG", b"GIF8", b"\xff\xd8\xff",
+                 b"Rar!", b"7z\xbc\xaf", b"\x1f\x8b", b"BM", b"II*\x00", b"MM\x00*", b"RIFF", b"OggS")
+_TEXT_BOMS = (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")
+
+
+def looks_binary(body: bytes) -> bool:
+    """A file, not a page: a known file signature, or many NUL bytes near the start (a stray
+    NUL in a badly generated page does not make it a file). Text with a BOM is text."""
+    head = body[:1024]
+    if head.startswith(_TEXT_BOMS):
+        return False
+    return head.startswith(_BINARY_MAGIC) or head.count(b"\x00") > len(head) // 10
 
 from crawler.attachments import extract_text, kind_of
 from crawler.decoding import decode_html
@@ -67,6 +82,9 @@ def _headers(response) -> dict:
 def describe_failure(failure) -> str:
     """A short Chinese reason for a request that got no usable response."""
     exc = failure.value
+    text = str(exc)
+    if isinstance(exc, CANCELLED_ERRORS) or "maxsize" in text.lower() or "Cancelling download" in text:
+        return "页面超过大小上限，未读取"
     if isinstance(exc, DNS_ERRORS):
         return "域名解析失败（DNS）"
     if isinstance(exc, REFUSED_ERRORS):
@@ -75,16 +93,15 @@ def describe_failure(failure) -> str:
         return "请求超时"
     if isinstance(exc, LOST_ERRORS):
         return "连接中断或响应不完整"
+    if isinstance(exc, FAILED_ERRORS):
+        return "连接失败或被重置"
     if isinstance(exc, IgnoreRequest):
-        text = str(exc)
         if "robots" in text.lower():
             return "robots.txt 禁止抓取"
-        return text or "请求被忽略"
-    name = exc.__class__.__name__
-    text = str(exc)
-    if isinstance(exc, CANCELLED_ERRORS) or "maxsize" in text.lower() or "Cancelling download" in text:
-        return "页面超过大小上限，未读取"
-    return f"{name}: {text}"[:300]
+        if "max redirections" in text.lower():
+            return "重定向次数过多（疑似重定向循环）"
+        return text[:300] or "请求被忽略"
+    return f"{exc.__class__.__name__}: {text}"[:300]
 
 
 class PortalSpider(scrapy.Spider):
@@ -151,6 +168,7 @@ class PortalSpider(scrapy.Spider):
         depth = snapshot.depth + 1
         max_depth = self.settings.getint("MAX_DEPTH", 8)
         max_variants = self.settings.getint("MAX_QUERY_VARIANTS", 30)
+        inside = []      # (priority, page order, link) of in-scope links worth a request
         for link in snapshot.links:
             url = link.url
             key = normalise_url(url)
@@ -171,14 +189,23 @@ class PortalSpider(scrapy.Spider):
                 if trap:
                     self.traps.append((url, trap))
                     continue
-                yield scrapy.Request(
-                    url, callback=self.parse_page, errback=self.on_error,
-                    priority=self._priority(link, depth),
-                    meta={"zdepth": depth, "referer": snapshot.final_url, "link_text": link.text,
-                          })
+                inside.append((self._priority(link, depth), len(inside), link))
             elif not self.scope.same_host(url):
                 self.seen.add(key)
                 yield from self._check_external(url, snapshot.final_url, link.text, depth)
+        # However the frontier is ordered, no more of this page's links can be fetched than the
+        # budget has pages left: the rest are refused now, not queued (a page with 100,000 links
+        # would otherwise fill the scheduler with requests that can only be turned away).
+        inside.sort(key=lambda t: (-t[0], t[1]))
+        left = max(0, self.budget.max_pages - self.budget.spent)
+        for priority, _, link in inside[:left]:
+            yield scrapy.Request(
+                link.url, callback=self.parse_page, errback=self.on_error, priority=priority,
+                meta={"zdepth": depth, "referer": snapshot.final_url, "link_text": link.text},
+                # self.seen already keeps URLs unique; Scrapy's duplicate filter would only drop,
+                # without a trace, a redirect to a page fetched before (old.html -> new.html).
+                dont_filter=True)
+        self.budget.refused.extend(link.url for _, _, link in inside[left:])
 
     def _check_external(self, url, referer, text, depth):
         """Check an outside link's status. One request per host goes first; the host's other
@@ -248,7 +275,7 @@ class PortalSpider(scrapy.Spider):
                       (not ctype and body.lstrip()[:200].lower().startswith((b"<!doctype", b"<html", b"<"))))
         if gkmlpt.is_api_url(response.url) and ("json" in ctype or body.lstrip()[:1] in (b"{", b"[")):
             data.update(self._gkmlpt_list(response, body, ctype))
-        elif looks_html and not any(t in ctype for t in _NO_TEXT_TYPES) and not body.startswith(b"%PDF"):
+        elif looks_html and not any(t in ctype for t in _NO_TEXT_TYPES) and not looks_binary(body):
             decoded = decode_html(body, data["content_type"])
             data.update(html=decoded.text, encoding=decoded.encoding, declared_encoding=decoded.declared)
             parsed = extract(decoded.text, response.url,
@@ -261,6 +288,14 @@ class PortalSpider(scrapy.Spider):
         elif in_scope and 200 <= response.status < 300 and kind_of(body, ctype, response.url):
             data["doc_text"], data["doc_error"] = extract_text(body, ctype, response.url)
         data["probe"] = bool(response.meta.get("probe"))
+        if (data["depth"] == 0 and 200 <= response.status < 300 and not data.get("html", "").strip()
+                and not data.get("body_text")):
+            # The start page answered but is no page: nothing on it can be judged, so the checks
+            # must not read "no column links" into it (they say unknown, with this reason).
+            kind = kind_of(body, ctype, response.url)
+            data["error"] = ("起始页内容为空" if not body.strip() else
+                             f"起始页不是网页，而是 {kind.upper()} 文件" if kind else
+                             f"起始页不是网页（Content-Type: {ctype or '未声明'}）")
         snapshot = PageSnapshot(**data)
         self.stats_pages += 1
         if not snapshot.ok:
@@ -306,8 +341,9 @@ class PortalSpider(scrapy.Spider):
         request = failure.request
         meta = request.meta
         response = getattr(failure.value, "response", None)
+        passed = tuple(meta.get("redirect_urls", ()))
         return PageSnapshot(
-            url=request.url, final_url=request.url,
+            url=passed[0] if passed else request.url, final_url=request.url, redirects=passed,
             status=response.status if response is not None else None,
             referer=meta.get("referer", ""), link_text=meta.get("link_text", ""),
             depth=meta.get("zdepth", 0), external=external, fetched_at=_now(),
