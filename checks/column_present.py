@@ -91,13 +91,12 @@ def check(site, params, ctx):
     hits = [h for h in all_hits if _is_column_link(h, names, params["max_extra_chars"])]
     headlines = [h for h in all_hits if h not in hits]
     if params["link_to_hosts"]:
-        off = [h for h in hits if not _host_ok(h.link.url, params["link_to_hosts"])]
-        hits = [h for h in hits if _host_ok(h.link.url, params["link_to_hosts"])]
-        if not hits and off:
-            h = off[0]
-            yield Finding("fail", f"栏目“{h.link.text}”未链接到 {'、'.join(params['link_to_hosts'])}",
-                          url=h.page.final_url, evidence=f"{h.link.text} → {h.link.url}")
+        hosts = params["link_to_hosts"]
+        direct = [h for h in hits if _host_ok(h.link.url, hosts)]
+        if not direct and hits:
+            yield from _judge_via_hub(site, hits, hosts)
             return
+        hits = direct
 
     # Pages that name themselves as the column (banner images without alt text link to them).
     if not hits:
@@ -140,7 +139,7 @@ def check(site, params, ctx):
         yield Finding("unknown", f"首页内容可能由脚本生成，静态抓取看不到栏目“{label}”", url=home.final_url)
         return
     if not home_only:
-        missing = site.unfetched_within(params["max_depth"])
+        missing = site.unfetched_within(params["max_depth"], columns_only=True)
         if missing:
             examples = "；".join(f"{u}（{why}）" for u, why in missing[:3])
             yield Finding("unknown", f"未找到栏目“{label}”，但{where}中有 {len(missing)} 个页面未能抓取，无法断定缺失",
@@ -160,6 +159,32 @@ def check(site, params, ctx):
         evidence += f"；另有 {len(blocked)} 个页面被 robots.txt 禁止抓取（如 {blocked[0][0]}）"
     yield Finding("fail", f"{where}未发现栏目“{label}”（已查看 {searched} 个页面的链接文字、栏目元数据和标题）",
                   url=home.final_url, evidence=evidence)
+
+
+def _judge_via_hub(site, hits, hosts):
+    """The entry links to the site's own hub page (政务服务 → /zwfw/), which may link on to the
+    required platform: one hop is followed. Fail only when every hub was seen and none links there."""
+    label = "、".join(hosts)
+    unseen = []
+    for h in hits:
+        target = h.target
+        if target is None or not target.ok:
+            if h.link.url in site.scope:
+                unseen.append(h)
+            continue
+        onward = [l for l in target.links if _host_ok(l.url, hosts)]
+        if onward:
+            yield Finding("pass", f"栏目“{h.link.text}”经本站页面链接到 {label}", url=target.final_url,
+                          evidence=f"{h.link.text} → {h.link.url} → {onward[0].url}")
+            return
+    if unseen:
+        h = unseen[0]
+        yield Finding("unknown", f"栏目“{h.link.text}”指向本站页面，该页面未能抓取，无法判断是否链接到 {label}：{site.why_unseen(h.link.url)}",
+                      url=h.link.url)
+        return
+    h = hits[0]
+    yield Finding("fail", f"栏目“{h.link.text}”未链接到 {label}（入口及其指向的本站页面均未见该链接）",
+                  url=h.page.final_url, evidence=f"{h.link.text} → {h.link.url}")
 
 
 def _judge_items(site, page, params, names):

@@ -152,14 +152,21 @@ class Site:
                 out.append(page)
         return out
 
-    def unfetched_within(self, depth: int) -> list[tuple[str, str]]:
+    def unfetched_within(self, depth: int, columns_only: bool = False) -> list[tuple[str, str]]:
         """In-scope links found on pages shallower than depth that have no usable copy, with why.
 
         When this is empty, everything within `depth` clicks of the start page was seen, so the
         absence of a column there is a fact, not a gap in the crawl. Pages robots.txt forbids are
         left out (the site owner keeps them from every crawler; `robots_blocked_within` counts
         them) and so are crawler traps. Cached per depth: many checks ask.
+
+        columns_only: only pages that can hold a column link count (home, columns, hubs), not
+        articles, attachments or later pages of a list — a column is not linked from inside an
+        article list, so a budget spent before the articles does not hide a missing column.
         """
+        if columns_only:
+            from crawler.scope import url_kind
+            return [(u, why) for u, why in self.unfetched_within(depth) if url_kind(u) == "page"]
         if depth not in self._unfetched:
             missing, blocked, seen = [], [], set()
             for page in self.internal:

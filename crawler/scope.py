@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import posixpath
+import re
 from functools import lru_cache
 from urllib.parse import urlsplit, urlunsplit, parse_qsl, urlencode
 
@@ -114,3 +115,19 @@ def looks_like_trap(url: str) -> str:
         if counts[seg] >= 3:
             return "路径重复（疑似循环链接）"
     return ""
+
+
+_ARTICLE_URL = re.compile(r"/t\d{8}_\d+|/content/|post_\d+|/art/\d{4}/|content_\d+|/\d{6}/[0-9a-f]{16,}", re.I)
+_PAGER_URL = re.compile(r"(index|list)[_-]\d+\.s?html?$|[?&](page|pageindex|pageno|p|curpage)=\d+", re.I)
+
+
+def url_kind(url: str) -> str:
+    """"article" (a dated document page), "attachment", "pager" (a later page of a list) or
+    "page" (anything else: home, columns, hubs). Columns are linked from pages of the last kind."""
+    if is_document(url):
+        return "attachment"
+    if _ARTICLE_URL.search(url):
+        return "article"
+    if _PAGER_URL.search(url):
+        return "pager"
+    return "page"

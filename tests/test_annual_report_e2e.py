@@ -80,3 +80,25 @@ def test_sample_portal_late_report(portal, status, tmp_path):
         paths = [urlsplit(f["url"]).path for f in deadline["findings"] if f["status"] == "fail"]
         assert any(re.match(problem["url_re"], p) for p in paths), (problem["url_re"], paths)
         assert any("共 13 天" in f["message"] for f in deadline["findings"])
+
+
+# A department (deadline 01-31) on the sample city portal's 发改局 channel, built for 2023-03-15:
+# its reports for 2022 (published 2023-01-25) and 2021 are online, nothing for 2023.
+@pytest.mark.parametrize("as_of, status, words", [
+    (date(2023, 3, 15), "pass", "2022"),        # on time: the 2022 report, before 01-31
+    (date(2023, 1, 20), "pass", "未到"),         # the 2022 report is not yet due; 2021 is judged
+    (date(2024, 3, 1), "fail", "2023"),          # the 2023 report is due and missing
+])
+def test_department_report_on_time_not_yet_due_and_missing(as_of, status, words, tmp_path):
+    from crawler.sample_portals import serve_all, stop_all
+    servers = serve_all(tmp_path / "portals", date(2023, 3, 15), names=["city-good"])
+    try:
+        exp = expected_for("city-good", date(2023, 3, 15))["units"]["fgj"]
+        url = servers["city-good"].url.rstrip("/") + exp["url"]
+        r = results(url, tmp_path, as_of, unit_type="department", unit=exp["name"])["annual-report-deadline"]
+    finally:
+        stop_all(servers)
+    assert r["status"] == status, r
+    assert any(words in f["message"] for f in r["findings"]), r["findings"]
+    if status == "fail":
+        assert any("/bmpd/fgj/" in f["url"] for f in r["findings"] if f["status"] == "fail")

@@ -47,13 +47,11 @@ from crawler.attachments import extract_text, kind_of
 from crawler.decoding import decode_html
 from crawler.middlewares import BudgetSpent
 from crawler.pageparse import extract, fold
-from crawler.scope import Scope, normalise_url, is_skippable, is_document, looks_like_trap
+from crawler.scope import Scope, normalise_url, is_skippable, is_document, looks_like_trap, url_kind
 from crawler import gkmlpt
 from crawler.snapshot import Link, PageSnapshot
 
 _PAGINATION = re.compile(r"^(下一页|下页|后页|尾页|末页|上一页|首页|\d{1,3}|>|>>|»|next)$", re.I)
-_PAGINATION_URL = re.compile(r"(index|list)[_-]\d+\.s?html?$|[?&](page|pageindex|pageno|p|curpage)=\d+", re.I)
-_DOCUMENT_URL = re.compile(r"/t\d{8}_\d+|/content/|post_\d+|/art/\d{4}/|/\d{6}/[0-9a-f]{16,}|content_\d+", re.I)
 _HTML_TYPES = ("text/html", "application/xhtml", "text/plain", "application/xml", "text/xml")
 _NO_TEXT_TYPES = ("image/", "video/", "audio/", "font/")
 
@@ -151,21 +149,33 @@ class PortalSpider(scrapy.Spider):
                                      meta={"zdepth": 1, "referer": "", "link_text": "", "probe": True,
                                            "max_retry_times": 0})
 
-    def _priority(self, link, depth: int) -> int:
+    def _names_rule_column(self, snapshot: PageSnapshot) -> bool:
+        """A page that is itself a column the rulebook asks about (reached by its name, or
+        naming itself so): its later list pages matter as much as its first."""
+        if not self.keywords:
+            return False
+        labels = (snapshot.link_text, snapshot.meta.get("ColumnName", ""), snapshot.title)
+        return any(k in label for label in labels if label for k in self.keywords)
+
+    def _priority(self, link, depth: int, rule_column: bool = False) -> int:
         text = link.text
         score = 1000 - 50 * depth
         if self.keywords and any(k in text for k in self.keywords):
             score += 400
         if link.position in ("nav", "header"):
             score += 100
-        if _PAGINATION.match(text.strip()) or _PAGINATION_URL.search(link.url):
-            score += 150
-        if _DOCUMENT_URL.search(link.url) or is_document(link.url):
-            score += 50
+        # Structure before content: column and hub pages (where columns are linked from), then
+        # later pages of lists, then articles — unless a rule keyword names the article.
+        kind = url_kind(link.url)
+        if _PAGINATION.match(text.strip()) or kind == "pager":
+            score += 400 if rule_column else 60
+        elif kind == "page":
+            score += 100
         return score
 
     def _follow(self, snapshot: PageSnapshot):
         depth = snapshot.depth + 1
+        rule_column = self._names_rule_column(snapshot)
         max_depth = self.settings.getint("MAX_DEPTH", 8)
         max_variants = self.settings.getint("MAX_QUERY_VARIANTS", 30)
         inside = []      # (priority, page order, link) of in-scope links worth a request
@@ -189,7 +199,7 @@ class PortalSpider(scrapy.Spider):
                 if trap:
                     self.traps.append((url, trap))
                     continue
-                inside.append((self._priority(link, depth), len(inside), link))
+                inside.append((self._priority(link, depth, rule_column), len(inside), link))
             elif not self.scope.same_host(url):
                 self.seen.add(key)
                 yield from self._check_external(url, snapshot.final_url, link.text, depth)
