@@ -22,13 +22,15 @@ from checks.text import norm
 
 ID = "accessibility_entry"
 NEEDS_BROWSER = False
+# Shared with the browser check (accessibility_toolbar): the words of an entry, and the toolbar
+# scripts of the vendors portals use.
+ENTRY_NAMES = ["无障碍", "长者模式", "长者版", "关怀版", "关爱版", "适老化", "适老版", "老年模式",
+               "大字版", "读屏", "辅助浏览", "盲人模式", "无障碍浏览", "智能导盲"]
+TOOLBAR_SCRIPTS = ["cniil_wza", "govwza", "aria.js", "barrier.free", "barrierfree", "jdatoolbar",
+                   "wza.js", "wza.min.js", "/wza/", "assist.js", "slb.js", "toolbar.js"]
 PARAMS = {
-    "names": {"type": "list[str]",
-              "default": ["无障碍", "长者模式", "长者版", "关怀版", "关爱版", "适老化", "适老版", "老年模式",
-                          "大字版", "读屏", "辅助浏览", "盲人模式", "无障碍浏览", "智能导盲"]},
-    "scripts": {"type": "list[str]",
-                "default": ["cniil_wza", "govwza", "aria.js", "barrier.free", "barrierfree", "jdatoolbar",
-                            "wza.js", "wza/", "assist.js", "slb.js", "toolbar.js"]},
+    "names": {"type": "list[str]", "default": ENTRY_NAMES},
+    "scripts": {"type": "list[str]", "default": TOOLBAR_SCRIPTS},
 }
 
 

@@ -25,18 +25,15 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
+from checks.accessibility_entry import ENTRY_NAMES, TOOLBAR_SCRIPTS
 from checks.model import Finding
 from crawler.browser_evidence import evidence_of
 
 ID = "accessibility_toolbar"
 NEEDS_BROWSER = True
 PARAMS = {
-    "names": {"type": "list[str]",
-              "default": ["无障碍", "长者模式", "长者版", "关怀版", "关爱版", "适老化", "适老版", "老年模式",
-                          "大字版", "读屏", "辅助浏览", "盲人模式", "无障碍浏览", "智能导盲"]},
-    "scripts": {"type": "list[str]",
-                "default": ["cniil_wza", "govwza", "aria.js", "barrier.free", "barrierfree", "jdatoolbar",
-                            "wza.js", "/wza/", "assist.js", "slb.js", "toolbar.js", "wza.min.js"]},
+    "names": {"type": "list[str]", "default": ENTRY_NAMES},
+    "scripts": {"type": "list[str]", "default": TOOLBAR_SCRIPTS},
     "globals": {"type": "list[str]",
                 "default": ["cniil_wza", "ariaTools", "aria", "jdaToolbar", "barrierFree", "BarrierFree",
                             "wzaToolbar", "wza", "Wza"]},
