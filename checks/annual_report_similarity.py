@@ -76,7 +76,10 @@ def check(site, params, ctx):
         return
     year = years[0]
     mine, unreadable = _entries(site, spec, unit, year, True, own_only=False)
-    peers = {n: s for n, s in ((ctx.extras or {}).get("peers") or {}).items() if s is not site}
+    # Units may carry a peer_group (a region, a demo's twin set): reports are compared within it.
+    group = (ctx.unit or {}).get("peer_group")
+    peers = {n: s for n, s in ((ctx.extras or {}).get("peers") or {}).items()
+             if s is not site and (group is None or (s.unit or {}).get("peer_group") == group)}
     theirs = []
     for name, peer in peers.items():
         peer_unit = {**(peer.unit or {}), "name": (peer.unit or {}).get("name") or name}

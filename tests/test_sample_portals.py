@@ -269,7 +269,7 @@ def test_demo_units(servers):
     assert len(units) == 6 and len({u["name"] for u in units}) == 6
     assert {"name": "江门市发展和改革局（问题样例）", "type": "department",
             "url": servers["city-bad"].url + "bmpd/fgj/",
-            "scope": servers["city-bad"].url + "bmpd/fgj/"} in units
+            "scope": servers["city-bad"].url + "bmpd/fgj/", "peer_group": "问题样例"} in units
     for unit in units:
         assert fetch(unit["url"])[0] == 200
 

@@ -268,22 +268,22 @@ def _png(width: int, height: int, rgb: tuple) -> bytes:
 
 _CSS = """body{margin:0;font:14px/1.8 "Microsoft YaHei",SimSun,sans-serif;color:#333}
 a{color:#333;text-decoration:none}a:hover{color:#c00}
-.w1200{width:1200px;margin:0 auto}.clearfix:after{content:"";display:block;clear:both}
+.w1200{max-width:1200px;margin:0 auto}table[width="1000"]{width:100%;max-width:1000px}.clearfix:after{content:"";display:block;clear:both}
 .top-bar{background:#f5f5f5;height:32px;line-height:32px}.top-left{float:left}.top-right{float:right}
 .top-bar a{margin:0 6px}.logo-bar{height:110px}.logo{float:left;margin-top:20px}
 .site-title{float:left;font-size:30px;color:#c00;margin:30px 0 0 16px}.search{float:right;margin-top:40px}
 .nav{background:#c00}.nav ul{list-style:none;padding:0;margin:0 auto}
 .nav li{float:left}.nav a{display:block;padding:0 26px;line-height:46px;color:#fff;font-size:17px}
 .main{padding:16px 0}.location{padding:8px 0;border-bottom:1px solid #ddd;margin-bottom:12px}
-.side{float:left;width:230px}.content{float:right;width:950px}
+.side{float:left;width:20%}.content{float:right;width:78%}
 .side-menu h3{background:#c00;color:#fff;margin:0;padding:8px 16px}
 .side-menu ul{list-style:none;margin:0;padding:0;border:1px solid #ddd}
 .side-menu li{border-bottom:1px dashed #ddd;padding:6px 16px}.side-menu li.on a{color:#c00}
 .list{list-style:none;padding:0;margin:0}.list li{line-height:36px;border-bottom:1px dashed #e5e5e5}
-.list li span{float:right;color:#999}.no-data{padding:40px;text-align:center;color:#999}
+.list li span{float:right;color:#666}.no-data{padding:40px;text-align:center;color:#666}
 .wj-table{border-collapse:collapse}.wj-table th,.wj-table td{border:1px solid #ddd;padding:6px}
 .page{text-align:center;margin:20px 0}.page a,.page span{margin:0 4px}
-.box,.hub-box{width:580px;float:left;margin:0 10px 20px}.box-title{border-bottom:2px solid #c00}
+.box,.hub-box{width:48%;float:left;margin:0 1% 20px}.box-title{border-bottom:2px solid #c00}
 .box-title h2,.box-title h3{display:inline-block;margin:0}.more{float:right}
 .links{list-style:none;padding:0}.links li{float:left;margin:6px 12px}
 .xxgk-box{border:1px solid #ddd;background:#f9f9f9;padding:10px;margin-bottom:20px}
@@ -293,7 +293,7 @@ a{color:#333;text-decoration:none}a:hover{color:#c00}
 .article-info span{margin:0 10px}.article-content{font-size:16px;padding:20px 0}
 .article-tools{text-align:right}.footer{background:#f1f1f1;border-top:3px solid #c00;padding:20px 0}
 .footer-ident{float:right}.copyright{text-align:center;color:#666}.copyright span{margin:0 8px}
-.error-box{width:600px;margin:80px auto;text-align:center}
+.error-box{max-width:600px;margin:80px auto;text-align:center}
 body.elder{font-size:20px}
 """
 

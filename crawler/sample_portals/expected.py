@@ -230,5 +230,5 @@ def demo_units(servers: dict) -> list:
     for portal, server in servers.items():
         label = _TWIN_LABELS[portal.rsplit("-", 1)[-1]]
         for entry in unit_entries(portal, server.url):
-            units.append({**entry, "name": f"{entry['name']}（{label}）"})
+            units.append({**entry, "name": f"{entry['name']}（{label}）", "peer_group": label})
     return units
