@@ -10,6 +10,9 @@ Each case is a folder tests/fixtures/checks/<check_id>/<case>/ holding the pages
     url: http://fixture.test/    # optional: a finding with this status names this URL
     message: 未发现              # optional: text one such finding's message contains
     missing: [x.html]            # optional: pages linked but not fetched (404 unless given)
+    shared: {index.html: corpus/kepu_content_1755244.html}
+                                 # optional: pages taken from a file under tests/fixtures/ (real
+                                 # pages used by several cases are stored once)
 """
 from collections import deque
 from datetime import date
@@ -26,7 +29,8 @@ from checks.site import Site
 from crawler.scope import normalise_url
 from tests.sitekit import snapshot
 
-ROOT = Path(__file__).parent / "fixtures" / "checks"
+FIXTURES = Path(__file__).parent / "fixtures"
+ROOT = FIXTURES / "checks"
 BASE = "http://fixture.test/"
 CASES = sorted(p.parent for p in ROOT.glob("*/*/expect.yaml"))
 
@@ -34,6 +38,8 @@ CASES = sorted(p.parent for p in ROOT.glob("*/*/expect.yaml"))
 def build_site(case: Path, expect: dict) -> Site:
     files = {p.relative_to(case).as_posix(): p for p in case.rglob("*")
              if p.is_file() and p.name != "expect.yaml"}
+    for rel, shared in (expect.get("shared") or {}).items():
+        files[rel] = FIXTURES / shared
     home_file = expect.get("home", "index.html")
     start = BASE if home_file == "index.html" else BASE + home_file
     url_of = lambda rel: BASE if rel == "index.html" else BASE + rel
