@@ -31,6 +31,8 @@ from checks.text import norm
 
 ID = "annual_report_similarity"
 NEEDS_BROWSER = False
+# Reads the other audited units' Sites: a distributed audit judges it once every unit is in.
+NEEDS_PEERS = True
 PARAMS = {
     **ar.FIND_PARAMS,
     "threshold": {"type": "float", "default": 0.8},

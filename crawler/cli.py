@@ -111,6 +111,23 @@ def build_parser() -> argparse.ArgumentParser:
     a.add_argument("--units", help="单位清单 YAML（默认：内置江门市清单）")
     common(a, default_out="scorecards")
     audit_options(a)
+    a.add_argument("--redis", help="分布式巡检：把单位放入该 Redis 的共享队列，由 zwgk worker 领取（redis://HOST:PORT/DB）")
+    a.add_argument("--workers", type=int, default=0, help="同时在本机启动的工作进程数（配合 --redis）")
+    a.add_argument("--visibility-timeout", dest="visibility_timeout", type=int,
+                   help="工作进程失联多少秒后其单位交给别的工作进程（默认 60）")
+
+    k = sub.add_parser("worker", help="分布式巡检的工作进程：从 Redis 队列领取单位，抓取并检查")
+    k.add_argument("--redis", required=True, help="Redis 地址 redis://HOST:PORT/DB")
+    k.add_argument("--db", help="结果数据库（默认：协调进程的 --db）")
+    k.add_argument("--slots", type=int, default=1, help="本工作进程同时巡检的主机数（默认 1）")
+    k.add_argument("--audit", help="只处理这一个巡检（编号），完成后退出")
+    k.add_argument("--exit-when-idle", dest="exit_when_idle", action="store_true",
+                   help="没有进行中的巡检时退出（默认一直等待）")
+    k.add_argument("--no-browser", dest="no_browser", action="store_true")
+
+    t = sub.add_parser("status", help="分布式巡检的状态：队列、工作进程、进度、抓取速度")
+    t.add_argument("--redis", required=True, help="Redis 地址 redis://HOST:PORT/DB")
+    t.add_argument("--json", dest="json", action="store_true", help="以 JSON 输出")
 
     d = sub.add_parser("demo", help="在本机启动示例门户网站并巡检，生成记分卡")
     d.add_argument("--as-of", dest="as_of", help="检查日期 YYYY-MM-DD（默认今天）")
@@ -265,19 +282,19 @@ def run_units_audit(args, units, store) -> int:
     from crawler.lock import AuditLock, LockHeld
     from crawler.pipeline import run_audit
     from crawler.progress import Progress
-    from crawler.summary import audit_summary, post_webhook
-    from reports.scorecard import scorecard
-    from reports.html import write_site
+    from crawler.storage import StorageError
 
     as_of = _as_of(args.as_of)
     rulebook = _load_rulebook(getattr(args, "rulebook", "jiangmen-2022"))
     max_pages = _max_pages(getattr(args, "max_pages", 2000))
     out = _out_dir(args.out)
+    redis_url = getattr(args, "redis", None)
     try:
         lock = AuditLock(store).__enter__()
     except LockHeld as exc:
         print(f"zwgk: {exc}", file=sys.stderr)
         return EXIT_LOCKED
+    run_id = None
     try:
         stale = store.mark_interrupted_runs(kind="audit")   # killed earlier: never complete
         browser, why = _browser(args)
@@ -286,35 +303,76 @@ def run_units_audit(args, units, store) -> int:
         if stale:
             print(f"上次巡检批次 #{', #'.join(map(str, stale))} 未完成，已标记为不完整", file=sys.stderr)
         settings = _audit_settings(args, store)
-        progress = Progress(len(units), parallel=settings.get("MAX_PARALLEL_HOSTS", 8))
-        results = run_audit(store, run_id, units, rulebook, as_of, max_pages, browser=browser,
-                            browser_missing=why, settings=settings, progress=progress)
-        progress.close()
+        if redis_url:
+            _run_distributed(args, store, run_id, units, rulebook, as_of, max_pages, settings,
+                             browser, why, out)
+            cards, reachable = None, None
+        else:
+            progress = Progress(len(units), parallel=settings.get("MAX_PARALLEL_HOSTS", 8))
+            results = run_audit(store, run_id, units, rulebook, as_of, max_pages, browser=browser,
+                                browser_missing=why, settings=settings, progress=progress)
+            progress.close()
+            from reports.scorecard import scorecard
+            cards = [scorecard(r.unit, r.unit["url"], as_of.isoformat(), rulebook.id, r.pages_crawled,
+                               r.pages_failed, r.score, r.results) for r in results]
+            reachable = {r.unit["name"]: r.reachable for r in results}
         store.finish_run(run_id, complete=True)
+    except BaseException:
+        if redis_url and run_id is not None:   # workers may outlive us: say now it is incomplete
+            try:
+                store.finish_run(run_id, complete=False)
+            except StorageError:
+                pass
+        raise
     finally:
         lock.__exit__(None, None, None)
-    cards = [scorecard(r.unit, r.unit["url"], as_of.isoformat(), rulebook.id, r.pages_crawled,
-                       r.pages_failed, r.score, r.results) for r in results]
+    if cards is None:
+        from crawler.history import cards_for_run
+        cards, reachable = cards_for_run(store, run_id)
+    _publish_audit(args, store, run_id, as_of, rulebook, cards, reachable, out, log_path)
+    return EXIT_OK
+
+
+def _run_distributed(args, store, run_id, units, rulebook, as_of, max_pages, settings, browser, why, out):
+    """The coordinator of `zwgk audit --redis`: units go on the shared queue, workers crawl and
+    judge them, this process waits and judges the audit-wide rules (crawler/cluster.py)."""
+    from checks.rulebook import resolve_rulebook_path
+    from crawler.cluster import DEFAULT_VISIBILITY, coordinate
+    unit_ids = {u["name"]: store.add_unit(run_id, u) for u in units}
+    counters = coordinate(args.redis, store, run_id, units, unit_ids, rulebook,
+                          resolve_rulebook_path(getattr(args, "rulebook", "jiangmen-2022")), as_of,
+                          max_pages, settings, browser=browser is not None, browser_missing=why,
+                          screenshots=str((out / "screenshots").resolve()) if browser is not None else "",
+                          visibility=getattr(args, "visibility_timeout", None) or DEFAULT_VISIBILITY,
+                          local_workers=getattr(args, "workers", 0) or 0,
+                          log=lambda line: print(line, file=sys.stderr))
+    if counters["failed"]:
+        print(f"zwgk: {counters['failed']} 组单位多次导致工作进程异常退出，已记为错误", file=sys.stderr)
+
+
+def _publish_audit(args, store, run_id, as_of, rulebook, cards, reachable, out, log_path):
+    """Scorecards, summary, webhook and the terminal lines of a finished audit."""
     from crawler.history import build_history
+    from crawler.summary import audit_summary, post_webhook
+    from reports.html import write_site
     history = build_history(store, run_id)
     index = _publish_site(out, lambda target: write_site(
         target, cards, run_id, rulebook.id, as_of.isoformat(),
-        reachable={r.unit["name"]: r.reachable for r in results}, book=rulebook, history=history))
+        reachable=reachable, book=rulebook, history=history))
     summary = audit_summary(run_id, as_of.isoformat(), cards, history)
     (out / "summary.json").write_text(json.dumps(summary, ensure_ascii=False, indent=2), encoding="utf-8")
     if getattr(args, "webhook", None):
         failed = post_webhook(args.webhook, summary)
         if failed:
             print(f"zwgk: 通知未送达 {args.webhook}: {failed}", file=sys.stderr)
-    for r, card in zip(results, cards):
+    for card in cards:
         c = card["counts"]
         score = "—" if card["score"] is None else f"{card['score']:.1f}"
-        state = "" if r.reachable else "（首页无法访问）"
-        print(f"{r.unit['name']}{state}：得分 {score}，不通过 {c['fail']}，警告 {c['warn']}，"
-              f"无法判断 {c['unknown']}，抓取 {r.pages_crawled} 页")
-    print(f"巡检批次 #{run_id} 完成，共 {len(results)} 个单位；变差 {len(summary['worse'])} 项，"
+        state = "" if reachable.get(card["unit"]["name"], True) else "（首页无法访问）"
+        print(f"{card['unit']['name']}{state}：得分 {score}，不通过 {c['fail']}，警告 {c['warn']}，"
+              f"无法判断 {c['unknown']}，抓取 {card['pages']['crawled']} 页")
+    print(f"巡检批次 #{run_id} 完成，共 {len(cards)} 个单位；变差 {len(summary['worse'])} 项，"
           f"改善 {len(summary['better'])} 项。记分卡：{index.resolve()}  日志：{log_path}")
-    return EXIT_OK
 
 
 def cmd_audit(args) -> int:
@@ -328,6 +386,12 @@ def cmd_audit(args) -> int:
     _load_rulebook(args.rulebook)
     _max_pages(args.max_pages)
     _check_out_writable(args.out)
+    if getattr(args, "redis", None):
+        from crawler.cluster import ClusterError, connect
+        try:
+            connect(args.redis)
+        except ClusterError as exc:
+            raise UsageError(str(exc)) from None
     store = _open_store(args.db)
     return run_units_audit(args, units, store)
 
@@ -392,6 +456,31 @@ def cmd_report(args) -> int:
     return EXIT_OK
 
 
+def cmd_worker(args) -> int:
+    from crawler.cluster import ClusterError, Worker
+    if args.slots < 1:
+        raise UsageError(f"--slots 须为正整数: {args.slots}")
+    if args.db:
+        _open_store(args.db)      # a bad --db is refused now, not in every claimed unit
+    try:
+        worker = Worker(args.redis, slots=args.slots, db=args.db, audit=args.audit,
+                        exit_when_idle=args.exit_when_idle, browser=not args.no_browser,
+                        log=lambda line: print(line, file=sys.stderr, flush=True))
+    except ClusterError as exc:
+        raise UsageError(str(exc)) from None
+    return worker.run()
+
+
+def cmd_status(args) -> int:
+    from crawler.cluster import ClusterError, format_status, status
+    try:
+        info = status(args.redis)
+    except ClusterError as exc:
+        raise UsageError(str(exc)) from None
+    print(json.dumps(info, ensure_ascii=False, indent=2) if args.json else format_status(info))
+    return EXIT_OK
+
+
 def main(argv=None) -> int:
     from crawler.storage import StorageError
     parser = build_parser()
@@ -401,7 +490,7 @@ def main(argv=None) -> int:
             parser.print_help()
             return EXIT_USAGE
         handler = {"check": cmd_check, "audit": cmd_audit, "demo": cmd_demo, "report": cmd_report,
-                   "crawl": cmd_crawl}[args.command]
+                   "crawl": cmd_crawl, "worker": cmd_worker, "status": cmd_status}[args.command]
         return handler(args)
     except (UsageError, StorageError) as exc:
         print(f"zwgk: {exc}", file=sys.stderr)

@@ -50,11 +50,23 @@ def _quiet_logs():
     logging.getLogger("scrapy.core.scraper").setLevel(logging.CRITICAL)
 
 
+def host_key(url: str) -> str:
+    """The server a unit lives on: host name, plus the port when it is not a default one (two
+    ports are two servers; http and https on their default ports are one site)."""
+    parts = urlsplit(url)
+    host = (parts.hostname or "").lower()
+    try:
+        port = parts.port
+    except ValueError:
+        port = None
+    return host if port in (None, 80, 443) else f"{host}:{port}"
+
+
 def host_groups(units: list[dict]) -> list[list[dict]]:
     """Units grouped by host, in registry order."""
     groups: dict[str, list] = {}
     for unit in units:
-        groups.setdefault((urlsplit(unit["url"]).hostname or "").lower(), []).append(unit)
+        groups.setdefault(host_key(unit["url"]), []).append(unit)
     return list(groups.values())
 
 
@@ -87,6 +99,9 @@ def crawl_units(units: list[dict], keywords, max_pages: int, on_snapshot=None,
         unit_settings = base.copy()
         unit_settings.set("CLOSESPIDER_TIMEOUT", unit.get("time_budget", base.getint("UNIT_TIME_BUDGET")),
                           priority="cmdline")
+        # A distributed audit gives each unit its own scrapy-redis queue keys (crawler/cluster.py).
+        for key, value in (unit.get("scrapy_settings") or {}).items():
+            unit_settings.set(key, value, priority="cmdline")
         crawler = Crawler(PortalSpider, unit_settings)
 
         def closed(spider, reason):

@@ -12,8 +12,9 @@ import zlib
 from datetime import datetime, timezone
 from pathlib import Path
 
-from sqlalchemy import (Boolean, Column, Float, ForeignKey, Integer, LargeBinary, MetaData, String,
-                        Table, Text, create_engine, event, select, update, insert, func)
+from sqlalchemy import (Boolean, Column, Float, ForeignKey, Index, Integer, LargeBinary, MetaData,
+                        String, Table, Text, create_engine, delete, event, inspect, select, text,
+                        update, insert, func)
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DatabaseError, OperationalError, NoSuchModuleError
 
@@ -48,6 +49,11 @@ run_units = Table(
     Column("error", Text, default=""),
     Column("started_at", String(32)),
     Column("finished_at", String(32)),
+    # Distributed audits: the attempt (claim number) that owns the unit and the worker running it.
+    Column("attempt", Integer, nullable=False, server_default="0"),
+    Column("worker", String(200), server_default=""),
+    # JSON: what a Site needs besides the pages (refused by budget, traps…), see pipeline.crawl_facts
+    Column("crawl_facts", Text),
 )
 
 pages = Table(
@@ -61,6 +67,7 @@ pages = Table(
     Column("external", Boolean, default=False),
     Column("fetched_at", String(32)),
     Column("data", LargeBinary, nullable=False),         # zlib(JSON of the PageSnapshot)
+    Column("attempt", Integer, nullable=False, server_default="0"),
 )
 
 results = Table(
@@ -75,6 +82,7 @@ results = Table(
     Column("status", String(16), nullable=False),
     Column("severity", String(16)),
     Column("check_id", String(64)),
+    Index("ix_results_run_unit", "run_id", "unit_name"),
 )
 
 findings = Table(
@@ -92,6 +100,41 @@ findings = Table(
 
 class StorageError(RuntimeError):
     """The database cannot be used; str() is the one-line message for the user."""
+
+
+class StaleAttempt(RuntimeError):
+    """A newer attempt owns the unit (this worker was presumed dead and its unit handed on)."""
+
+
+# The schema is created and upgraded by Alembic (crawler/migrations). HEAD is the newest revision;
+# a database already there is opened without importing Alembic at all.
+SCHEMA_HEAD = "0002"
+_MIGRATE_LOCK = 0x7A776D67   # PostgreSQL advisory lock: workers starting together migrate once
+
+
+def migrate(engine):
+    """Create or upgrade the schema to SCHEMA_HEAD. A database made before migrations existed
+    (tables, no alembic_version) is stamped with the first revision, then upgraded."""
+    with engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _MIGRATE_LOCK})
+        tables = set(inspect(conn).get_table_names())
+        current = None
+        if "alembic_version" in tables:
+            current = conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+        if current == SCHEMA_HEAD:
+            return
+        from alembic import command
+        from alembic.config import Config
+        from alembic.script import ScriptDirectory
+        cfg = Config()
+        cfg.set_main_option("script_location", str(Path(__file__).parent / "migrations"))
+        cfg.attributes["connection"] = conn
+        if current is not None and ScriptDirectory.from_config(cfg).get_revision(current) is None:
+            raise StorageError(f"数据库结构版本 {current} 比本程序新，请升级 zwgk")
+        if current is None and "runs" in tables:
+            command.stamp(cfg, "0001")
+        command.upgrade(cfg, "head")
 
 
 def _writes(method):
@@ -145,7 +188,7 @@ class Store:
                 cur.close()
         self.url = url
         try:
-            metadata.create_all(self.engine)
+            migrate(self.engine)
             with self.engine.connect() as conn:
                 conn.execute(select(func.count()).select_from(runs)).scalar()
         except (DatabaseError, OperationalError) as exc:
@@ -153,6 +196,7 @@ class Store:
             raise StorageError(f"数据库不可用 {db}: {msg}") from None
         self._page_buffer: list[dict] = []
         self._last_flush = time.monotonic()
+        self._attempts: dict[tuple[int, str], int] = {}   # (run, unit) -> attempt its pages carry
 
     # -- runs -------------------------------------------------------------------------------
     @_writes
@@ -179,6 +223,14 @@ class Store:
                 conn.execute(update(runs).where(runs.c.id.in_(ids)).values(status="incomplete", complete=False))
         return ids
 
+    def shared_url(self) -> str:
+        """The URL as other processes must use it: a SQLite file by its absolute path."""
+        url = make_url(self.url)
+        if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
+            return url.set(database=str(Path(url.database).expanduser().resolve())).render_as_string(
+                hide_password=False)
+        return self.url
+
     def default_side_dir(self, name: str) -> Path:
         """A folder beside a SQLite database file (zwgk-httpcache, zwgk-logs), else in the cwd."""
         url = make_url(self.url)
@@ -204,7 +256,8 @@ class Store:
         blob = zlib.compress(json.dumps(snap.to_dict(), ensure_ascii=False).encode("utf-8"), 6)
         self._page_buffer.append(dict(run_id=run_id, unit_name=unit_name, url=snap.url,
                                       final_url=snap.final_url, status=snap.status,
-                                      external=snap.external, fetched_at=snap.fetched_at, data=blob))
+                                      external=snap.external, fetched_at=snap.fetched_at, data=blob,
+                                      attempt=self._attempts.get((run_id, unit_name), 0)))
         # Flush by count or by time: a killed audit loses at most a second of pages.
         if len(self._page_buffer) >= 50 or time.monotonic() - self._last_flush > 1.0:
             self.flush()
@@ -229,16 +282,90 @@ class Store:
     @_writes
     def add_results(self, run_id: int, unit_name: str, rule_results):
         with self.engine.begin() as conn:
-            for r in rule_results:
-                rid = conn.execute(insert(results).values(
-                    run_id=run_id, unit_name=unit_name, rule=r.rule, item=r.item, source=r.source,
-                    title=r.title, status=r.status, severity=r.severity, check_id=r.check)
-                ).inserted_primary_key[0]
-                if r.findings:
-                    conn.execute(insert(findings), [dict(result_id=rid, status=f.status, url=f.url,
-                                                         message=f.message, evidence=f.evidence,
-                                                         selector=f.selector, screenshot=f.screenshot)
-                                                    for f in r.findings])
+            self._insert_results(conn, run_id, unit_name, rule_results)
+
+    @staticmethod
+    def _insert_results(conn, run_id: int, unit_name: str, rule_results):
+        for r in rule_results:
+            rid = conn.execute(insert(results).values(
+                run_id=run_id, unit_name=unit_name, rule=r.rule, item=r.item, source=r.source,
+                title=r.title, status=r.status, severity=r.severity, check_id=r.check)
+            ).inserted_primary_key[0]
+            if r.findings:
+                conn.execute(insert(findings), [dict(result_id=rid, status=f.status, url=f.url,
+                                                     message=f.message, evidence=f.evidence,
+                                                     selector=f.selector, screenshot=f.screenshot)
+                                                for f in r.findings])
+
+    # -- distributed audits (crawler/cluster.py) ------------------------------------------------
+    @_writes
+    def begin_attempt(self, run_id: int, run_unit_id: int, unit_name: str, attempt: int,
+                      worker: str) -> bool:
+        """Take the unit for this attempt: False if it is done or a newer attempt owns it. Pages
+        left by earlier attempts (a worker killed mid-unit) are deleted, so none counts twice."""
+        with self.engine.begin() as conn:
+            taken = conn.execute(update(run_units).where(
+                run_units.c.id == run_unit_id, run_units.c.attempt < attempt,
+                run_units.c.status.in_(("pending", "running"))).values(
+                attempt=attempt, worker=worker, status="running", started_at=now())).rowcount
+            if taken:
+                conn.execute(delete(pages).where(pages.c.run_id == run_id,
+                                                 pages.c.unit_name == unit_name,
+                                                 pages.c.attempt != attempt))
+        if taken:
+            self._attempts[(run_id, unit_name)] = attempt
+        return bool(taken)
+
+    @_writes
+    def complete_unit(self, run_id: int, run_unit_id: int, unit_name: str, rule_results,
+                      attempt: int | None = None, **values):
+        """Results and the unit's final state in one transaction. With an attempt, only if that
+        attempt still owns the unit (else StaleAttempt, nothing written): a unit is counted once."""
+        self.flush()
+        with self.engine.begin() as conn:
+            if attempt is not None:
+                q = select(run_units.c.attempt).where(run_units.c.id == run_unit_id)
+                if conn.dialect.name == "postgresql":
+                    q = q.with_for_update()
+                if conn.execute(q).scalar() != attempt:
+                    raise StaleAttempt(unit_name)
+                conn.execute(delete(pages).where(pages.c.run_id == run_id,
+                                                 pages.c.unit_name == unit_name,
+                                                 pages.c.attempt != attempt))
+            self._delete_results(conn, run_id, unit_name)
+            self._insert_results(conn, run_id, unit_name, rule_results)
+            conn.execute(update(run_units).where(run_units.c.id == run_unit_id).values(
+                finished_at=now(), **values))
+
+    @_writes
+    def fail_unit(self, run_unit_id: int, why: str):
+        """A unit no attempt could finish (its worker process kept dying): error, unless done."""
+        with self.engine.begin() as conn:
+            conn.execute(update(run_units).where(run_units.c.id == run_unit_id,
+                                                 run_units.c.status.in_(("pending", "running")))
+                         .values(status="error", error=why, finished_at=now()))
+
+    @_writes
+    def replace_results(self, run_id: int, unit_name: str, rule_ids, rule_results, **unit_values):
+        """Swap the results of some rules of a finished unit (audit-wide rules judged at the end
+        of a distributed audit) and update the unit row (its score) in one transaction."""
+        with self.engine.begin() as conn:
+            self._delete_results(conn, run_id, unit_name, rule_ids)
+            self._insert_results(conn, run_id, unit_name, rule_results)
+            if unit_values:
+                conn.execute(update(run_units).where(run_units.c.run_id == run_id,
+                                                     run_units.c.unit_name == unit_name)
+                             .values(**unit_values))
+
+    @staticmethod
+    def _delete_results(conn, run_id: int, unit_name: str, rule_ids=None):
+        q = select(results.c.id).where(results.c.run_id == run_id, results.c.unit_name == unit_name)
+        if rule_ids is not None:
+            q = q.where(results.c.rule.in_(list(rule_ids)))
+        ids = [r.id for r in conn.execute(q)]
+        if ids:
+            conn.execute(delete(findings).where(findings.c.result_id.in_(ids)))
+            conn.execute(delete(results).where(results.c.id.in_(ids)))
 
     def run_row(self, run_id: int):
         with self.engine.connect() as conn:

@@ -1,0 +1,10 @@
+"""Alembic environment: zwgk runs migrations itself (crawler.storage.migrate) on the connection it
+opened, so there is no alembic.ini and no URL here."""
+from alembic import context
+
+from crawler.storage import metadata
+
+connection = context.config.attributes["connection"]
+context.configure(connection=connection, target_metadata=metadata)
+with context.begin_transaction():
+    context.run_migrations()
