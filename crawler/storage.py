@@ -130,7 +130,12 @@ def migrate(engine):
         cfg = Config()
         cfg.set_main_option("script_location", str(Path(__file__).parent / "migrations"))
         cfg.attributes["connection"] = conn
-        if current is not None and ScriptDirectory.from_config(cfg).get_revision(current) is None:
+        from alembic.util import CommandError
+        try:
+            known = current is None or ScriptDirectory.from_config(cfg).get_revision(current) is not None
+        except CommandError:
+            known = False
+        if not known:
             raise StorageError(f"数据库结构版本 {current} 比本程序新，请升级 zwgk")
         if current is None and "runs" in tables:
             command.stamp(cfg, "0001")
