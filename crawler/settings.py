@@ -15,6 +15,8 @@ CONCURRENT_REQUESTS = 16
 # cost 100 asyncio tasks — a 100,000-link page took minutes to drain. One is all we need.
 CONCURRENT_ITEMS = 1
 CONCURRENT_REQUESTS_PER_DOMAIN = 4
+# Scrapy 2.19's own downloader lets a host get more than that at once (see crawler/downloader.py).
+DOWNLOADER = "crawler.downloader.PoliteDownloader"
 DOWNLOAD_DELAY = 0
 AUTOTHROTTLE_ENABLED = True
 AUTOTHROTTLE_START_DELAY = 0.25

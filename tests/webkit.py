@@ -17,6 +17,9 @@ class Routes(ThreadingHTTPServer):
         self.routes = routes
         self.delay = delay
         self.hits: list[str] = []
+        self.in_flight = 0
+        self.most_at_once = 0          # the most requests this server was answering at one time
+        self._count_lock = threading.Lock()
         super().__init__(("127.0.0.1", 0), _Handler)
         self.thread = threading.Thread(target=self.serve_forever, daemon=True)
         self.thread.start()
@@ -41,6 +44,17 @@ class _Handler(BaseHTTPRequestHandler):
         pass
 
     def _answer(self, head_only: bool):
+        server = self.server
+        with server._count_lock:
+            server.in_flight += 1
+            server.most_at_once = max(server.most_at_once, server.in_flight)
+        try:
+            self._respond(head_only)
+        finally:
+            with server._count_lock:
+                server.in_flight -= 1
+
+    def _respond(self, head_only: bool):
         self.server.hits.append(self.path)
         if self.server.delay:
             import time
