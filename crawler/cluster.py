@@ -278,6 +278,22 @@ class _PageCounter:
         self._pending, self._last = 0, time.monotonic()
 
 
+def _worker_cache_dir(coordinators: str) -> str:
+    """The HTTP cache a worker keeps between audits: ZWGK_WORKER_CACHE_DIR, else the coordinator's
+    folder when this machine can use it (workers beside the coordinator share its cache), else
+    ~/.cache/zwgk-httpcache."""
+    from pathlib import Path
+    for candidate in (os.environ.get("ZWGK_WORKER_CACHE_DIR"), coordinators):
+        if candidate:
+            try:
+                Path(candidate).mkdir(parents=True, exist_ok=True)
+                if os.access(candidate, os.W_OK):
+                    return candidate
+            except OSError:
+                continue
+    return str(Path.home() / ".cache" / "zwgk-httpcache")
+
+
 def run_claim(redis_url: str, claim: Claim, worker: str, db_override: str | None,
               browser_enabled: bool) -> int:
     """Crawl and judge the claimed units (the child process). Exit status: 0 done, 3 the claim
@@ -314,9 +330,8 @@ def run_claim(redis_url: str, claim: Claim, worker: str, db_override: str | None
     for u in units:
         u["scrapy_settings"] = unit_scrapy_settings(redis_url, keys, u["run_unit_id"])
     settings = json.loads(meta.get("settings") or "{}")
-    cache_dir = os.environ.get("ZWGK_WORKER_CACHE_DIR")
-    if settings.get("HTTPCACHE_ENABLED") and cache_dir:
-        settings["HTTPCACHE_DIR"] = cache_dir
+    if settings.get("HTTPCACHE_ENABLED"):
+        settings["HTTPCACHE_DIR"] = _worker_cache_dir(settings.get("HTTPCACHE_DIR", ""))
     outcomes = crawl_units(units, rulebook.keywords(), int(meta["max_pages"]),
                            on_snapshot=lambda name, snap: store.add_page(run_id, name, snap),
                            settings=settings, progress=_PageCounter(client, keys, worker))
@@ -497,6 +512,9 @@ def coordinate(redis_url: str, store, run_id: int, units: list[dict], unit_ids: 
 
     client = connect(redis_url)
     queue = Queue(client)
+    for audit in queue.active():         # coordinators killed earlier: their audits end here
+        if not client.exists(Keys(audit).alive):
+            queue.retire(Keys(audit))
     groups = [[dict(u, run_unit_id=unit_ids[u["name"]]) for u in g] for g in host_groups(units)]
     book = Path(rulebook_path)
     meta = {"run_id": str(run_id), "db": store.shared_url(), "as_of": as_of.isoformat(),
