@@ -495,6 +495,12 @@ def main(argv=None) -> int:
     except (UsageError, StorageError) as exc:
         print(f"zwgk: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    except Exception as exc:  # noqa: BLE001 — Redis lost for good mid-audit: one line, not a traceback
+        from crawler.cluster import ClusterError
+        if not isinstance(exc, ClusterError):
+            raise
+        print(f"zwgk: {exc}", file=sys.stderr)
+        return EXIT_USAGE
     except KeyboardInterrupt:
         print("zwgk: 已中断", file=sys.stderr)
         return 130

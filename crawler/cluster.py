@@ -40,6 +40,7 @@ AUDITS = "zwgk:audits"                  # set of active audit tokens
 WORKER_PREFIX = "zwgk:worker:"          # zwgk:worker:<id> -> JSON, expires unless renewed
 MAX_ATTEMPTS = 3                        # a group whose worker process dies this often is failed
 DEFAULT_VISIBILITY = 60                 # seconds a claim lives without renewal
+REDIS_OUTAGE_LIMIT = 600                # seconds the coordinator waits for Redis to come back
 
 
 class ClusterError(RuntimeError):
@@ -455,44 +456,73 @@ class Worker:
         self.queue.settle(claim, "failed")
         self.log(f"[{self.id}] 放弃 {'、'.join(u['name'] for u in claim.units)}：{why}")
 
+    def _hand_back(self):
+        """Stopping (SIGTERM, Ctrl-C): the units in hand go straight back on the queue for another
+        worker, instead of waiting out the visibility timeout."""
+        # SIGKILL, not SIGTERM: Twisted would take SIGTERM as "finish gracefully" and the child
+        # would go on to judge and store a half-crawled unit.
+        for proc, claim in self.children.values():
+            proc.kill()
+            proc.join()
+            self.queue.settle(claim, "retry")
+            self.log(f"[{self.id}] 已把 {'、'.join(u['name'] for u in claim.units)} 放回队列")
+        self.children.clear()
+
+    def _tick(self, state: dict) -> bool:
+        """One round of the loop; False when the worker should exit."""
+        self._reap_children()
+        if self.stopping:
+            self._hand_back()
+            return False
+        now = time.monotonic()
+        audits = self._audits()
+        state["seen"] = state["seen"] or bool(audits)
+        if now - state["swept"] >= 1.0:
+            self._announce()
+            for proc, claim in list(self.children.values()):
+                if not self.queue.renew(claim, self._visibility(claim.audit)):
+                    # Presumed dead and handed on: stop crawling what another worker now owns.
+                    self.log(f"[{self.id}] 租约已失效，停止第 {claim.attempt} 次尝试")
+                    proc.kill()
+            for audit in audits:
+                self.queue.reap(audit)
+            state["swept"] = now
+        while len(self.children) < self.slots:
+            claim = next((c for c in (self.queue.claim(a, self.id, self._visibility(a)) for a in audits)
+                          if c is not None), None)
+            if claim is None:
+                break
+            self._start(claim)
+        if self.children:
+            state["idle_since"] = now
+        elif self.exit_when_idle and not audits and (state["seen"] or now - state["idle_since"] > 30):
+            return False
+        return True
+
     def run(self) -> int:
+        import redis
+
         def stop(signum, _frame):
             self.stopping = True
         signal.signal(signal.SIGTERM, stop)
         signal.signal(signal.SIGINT, stop)
-        last_sweep = 0.0
-        idle_since = time.monotonic()
-        seen_audit = False
+        state = {"swept": 0.0, "idle_since": time.monotonic(), "seen": False}
         self.log(f"[{self.id}] 工作进程已启动，Redis {mask_url(self.redis_url)}，并行 {self.slots}")
         while True:
-            self._reap_children()
-            if self.stopping and not self.children:
-                break
-            now = time.monotonic()
-            audits = self._audits()
-            seen_audit = seen_audit or bool(audits)
-            if now - last_sweep >= 1.0:
-                self._announce()
-                for pid, (proc, claim) in list(self.children.items()):
-                    if not self.queue.renew(claim, self._visibility(claim.audit)):
-                        # Presumed dead and handed on: stop crawling what another worker now owns.
-                        self.log(f"[{self.id}] 租约已失效，停止第 {claim.attempt} 次尝试")
-                        proc.kill()
-                for audit in audits:
-                    self.queue.reap(audit)
-                last_sweep = now
-            while not self.stopping and len(self.children) < self.slots:
-                claim = next((c for c in (self.queue.claim(a, self.id, self._visibility(a)) for a in audits)
-                              if c is not None), None)
-                if claim is None:
+            try:
+                if not self._tick(state):
                     break
-                self._start(claim)
-            if self.children:
-                idle_since = now
-            elif self.exit_when_idle and (not audits and (seen_audit or now - idle_since > 30)):
-                break
+            except redis.RedisError as exc:
+                # Redis restarting or the network blinking: the children go on crawling; claims
+                # are renewed once it answers again (or handed on if it stays away too long).
+                self.log(f"[{self.id}] Redis 暂时不可用（{exc.__class__.__name__}），5 秒后重试")
+                time.sleep(5)
+                continue
             time.sleep(0.2)
-        self.client.delete(WORKER_PREFIX + self.id)
+        try:
+            self.client.delete(WORKER_PREFIX + self.id)
+        except redis.RedisError:
+            pass
         self.log(f"[{self.id}] 工作进程退出")
         return 0
 
@@ -531,22 +561,35 @@ def coordinate(redis_url: str, store, run_id: int, units: list[dict], unit_ids: 
                for _ in range(local_workers)]
     total = len(groups)
     last_line = 0.0
+    import redis
+    outage_since = None
     try:
         while True:
-            queue.heartbeat(keys, visibility)
-            queue.reap(keys.audit)
-            done = client.scard(keys.done)
-            if done >= total:
-                break
-            now = time.monotonic()
-            if now - last_line > 10:
-                workers = len(list(client.scan_iter(WORKER_PREFIX + "*", count=500)))
-                log(f"进度：{client.get(keys.units_done) or 0}/{len(units)} 个单位完成，"
-                    f"已抓取 {client.get(keys.pages) or 0} 页，工作进程 {workers} 个")
-                last_line = now
+            try:
+                queue.heartbeat(keys, visibility)
+                queue.reap(keys.audit)
+                if client.scard(keys.done) >= total:
+                    break
+                now = time.monotonic()
+                if now - last_line > 10:
+                    workers = len([k for k in client.scan_iter(WORKER_PREFIX + "*", count=500)
+                                   if not k.endswith(":pages")])
+                    log(f"进度：{client.get(keys.units_done) or 0}/{len(units)} 个单位完成，"
+                        f"已抓取 {client.get(keys.pages) or 0} 页，工作进程 {workers} 个")
+                    last_line = now
+                outage_since = None
+            except redis.RedisError as exc:
+                # A short Redis outage is waited out; a long one ends the audit as incomplete.
+                outage_since = outage_since or time.monotonic()
+                if time.monotonic() - outage_since > REDIS_OUTAGE_LIMIT:
+                    raise ClusterError(f"Redis 超过 {REDIS_OUTAGE_LIMIT} 秒不可用：{exc}") from None
+                time.sleep(5)
             time.sleep(0.5)
     finally:
-        queue.retire(keys)
+        try:
+            queue.retire(keys)
+        except redis.RedisError:
+            pass
         for proc in spawned:
             if proc.poll() is None:
                 proc.terminate()

@@ -180,7 +180,10 @@ class Store:
             if not parent.is_dir():
                 raise StorageError(f"数据库目录不存在: {parent}")
         try:
-            self.engine = create_engine(url, future=True)
+            # pool_pre_ping: a coordinator waits hours on its workers; a server-side dropped idle
+            # connection must be replaced, not fail the end of the audit.
+            self.engine = create_engine(url, future=True,
+                                        pool_pre_ping=parsed.get_backend_name() != "sqlite")
         except (ArgumentError, NoSuchModuleError, ImportError) as exc:
             raise StorageError(f"无法使用数据库 {db}: {exc}") from None
         if parsed.get_backend_name() == "sqlite":

@@ -157,3 +157,31 @@ def test_redis_that_cannot_be_reached_is_one_line_and_exit_2(tmp_path):
     for command in (("worker", "--redis", dead), ("status", "--redis", dead)):
         result = zwgk(*command)
         assert result.returncode == 2 and len(result.stderr.strip().splitlines()) == 1, result.stderr
+
+
+def test_a_worker_stopped_with_sigterm_hands_its_unit_back_at_once(tmp_path):
+    redis = redis_url()
+    pg = fresh_postgres()
+    with slow_portal(delay=0.5, pages=60) as slow:
+        units_file = write_units(tmp_path / "units.yaml", [{"name": SLOW, "type": "county", "url": slow.url}])
+        # a visibility timeout far longer than the test: only the hand-back can free the unit
+        coordinator = _popen("audit", "--units", str(units_file), "--as-of", AS_OF, "--no-browser",
+                             "--no-cache", "--db", pg, "--out", str(tmp_path / "out"), "--redis", redis,
+                             "--visibility-timeout", "3600", cwd=tmp_path)
+        stopped = _popen("worker", "--redis", redis, "--no-browser", cwd=tmp_path)
+        taker = None
+        try:
+            _wait(lambda: _pages_of(pg, SLOW) >= 3, 120, "the first worker to store pages")
+            stopped.send_signal(signal.SIGTERM)
+            _, log = stopped.communicate(timeout=60)
+            assert stopped.returncode == 0 and "放回队列" in log, log[-2000:]
+            taker = _popen("worker", "--redis", redis, "--exit-when-idle", "--no-browser", cwd=tmp_path)
+            out, err = coordinator.communicate(timeout=600)
+            assert coordinator.returncode == 0, err[-3000:]
+        finally:
+            for proc in (coordinator, stopped, taker):
+                if proc is not None and proc.poll() is None:
+                    proc.kill()
+                    proc.wait()
+    [row] = Store(pg).unit_rows(1)
+    assert row["status"] == "done" and row["attempt"] == 2 and row["worker"].endswith(f":{taker.pid}")
