@@ -338,6 +338,9 @@ def _run_distributed(args, store, run_id, units, rulebook, as_of, max_pages, set
     judge them, this process waits and judges the audit-wide rules (crawler/cluster.py)."""
     from checks.rulebook import resolve_rulebook_path
     from crawler.cluster import DEFAULT_VISIBILITY, coordinate
+    if store.engine.dialect.name == "sqlite":
+        print(f"zwgk: 结果库是 SQLite 文件 {store.shared_url()}：只有本机的工作进程能写入；"
+              "多台机器请用 --db postgresql://…", file=sys.stderr)
     unit_ids = {u["name"]: store.add_unit(run_id, u) for u in units}
     counters = coordinate(args.redis, store, run_id, units, unit_ids, rulebook,
                           resolve_rulebook_path(getattr(args, "rulebook", "jiangmen-2022")), as_of,
