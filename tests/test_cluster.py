@@ -185,3 +185,23 @@ def test_a_worker_stopped_with_sigterm_hands_its_unit_back_at_once(tmp_path):
                     proc.wait()
     [row] = Store(pg).unit_rows(1)
     assert row["status"] == "done" and row["attempt"] == 2 and row["worker"].endswith(f":{taker.pid}")
+
+
+def test_one_big_machine_two_local_workers_on_a_sqlite_file(portals, tmp_path):
+    redis = redis_url()
+    units = (unit_entries("county-good", portals["county-good"].url)
+             + unit_entries("city-bad", portals["city-bad"].url))
+    units_file = write_units(tmp_path / "units.yaml", units)
+    result = zwgk("audit", "--units", str(units_file), "--as-of", AS_OF, "--no-browser", "--no-cache",
+                  "--db", f"sqlite:///{tmp_path}/z.db", "--out", str(tmp_path / "out"),
+                  "--redis", redis, "--workers", "2", timeout=900)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "只有本机的工作进程" in result.stderr
+    store = Store(f"sqlite:///{tmp_path}/z.db")
+    assert store.run_row(1)["status"] == "complete"
+    rows = store.unit_rows(1)
+    assert sorted(r["unit_name"] for r in rows) == sorted(u["name"] for u in units)
+    assert all(r["status"] == "done" and r["attempt"] == 1 for r in rows)
+    # two host groups, one per local worker process
+    assert len({r["worker"] for r in rows}) == 2
+    assert {r["unit_name"] for r in store.result_rows(1)} == {u["name"] for u in units}
