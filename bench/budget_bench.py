@@ -2,6 +2,10 @@
 budget and with no budget; the verdicts must be identical while the budgeted audit fetches a
 small share of the pages (target ≤ 20%): the crawl goes where the rules need it.
 
+"No budget" is a budget of twice the portal's pages: the whole site fits, so the crawl plan
+(crawler/crawlplan.py) fetches the articles and list pages it would otherwise skip, and that
+audit sees every page — the reference the budgeted verdicts are compared with.
+
     python bench/budget_bench.py [--pages 5000]
 """
 from __future__ import annotations

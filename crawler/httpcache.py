@@ -5,7 +5,13 @@ from Last-Modified) and serves the old copy when the server now answers 5xx. Bot
 a change from an audit: a column fixed last night, a site that went down. This policy always
 asks (If-None-Match / If-Modified-Since) and reuses the cached copy only on 304 Not Modified, so
 a re-audit of an unchanged site transfers little while its verdicts stay exactly the same.
+
+Scrapy's cache middleware also answers with the cached copy when the request fails (timeout,
+connection refused): a portal that went down would pass the re-audit on last night's pages.
+NoStaleCacheMiddleware lets the failure through, to the retries and then to the audit.
+(crawler/snapshot_cache.py goes further for articles: see there.)
 """
+from scrapy.downloadermiddlewares.httpcache import HttpCacheMiddleware
 from scrapy.extensions.httpcache import RFC2616Policy
 
 
@@ -16,3 +22,9 @@ class RevalidateAlwaysPolicy(RFC2616Policy):
 
     def is_cached_response_valid(self, cachedresponse, response, request) -> bool:
         return response.status == 304
+
+
+class NoStaleCacheMiddleware(HttpCacheMiddleware):
+    def process_exception(self, request, exception, spider=None):
+        request.meta.pop("cached_response", None)
+        return None

@@ -69,3 +69,35 @@ class RedirectLoopMiddleware:
         if target in passed:
             raise RedirectLoop(f"重定向循环：{request.url} 又跳转回 {target}", response=response)
         return response
+
+
+class FreshArticleMiddleware:
+    """Answer a request for an article the last audit fetched less than ARTICLE_REVALIDATE_DAYS
+    ago from the stored snapshot, without a request to the server (crawler/snapshot_cache.py).
+
+    Sits after the budget (a reused page is a page of the audit, counted like any other, so a
+    re-audit sees the same pages as the audit before) and before the HTTP cache, which must not
+    store the empty stand-in response. Home, navigation, column and list pages never qualify:
+    they are always revalidated.
+    """
+
+    def __init__(self, crawler=None):
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler)
+
+    def process_request(self, request, spider=None):
+        spider = spider or (self.crawler.spider if self.crawler else None)
+        meta = request.meta
+        if meta.get("external") or meta.get("probe") or request.method != "GET" or "zdepth" not in meta:
+            return None
+        cache = getattr(spider, "previous", None)
+        stored = cache.fresh_article(request.url) if cache is not None else None
+        if stored is None:
+            return None
+        from scrapy.http import Response
+        meta["zwgk_stored"] = stored
+        meta["dont_cache"] = True
+        return Response(request.url, status=200, request=request, flags=["snapshot"])

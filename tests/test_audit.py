@@ -81,6 +81,14 @@ def test_audit_of_several_units_with_one_down_and_one_slow_then_a_cached_rerun(p
     # the second audit revalidated unchanged pages instead of downloading them again
     pages2 = [p for p in store.load_pages(2, units[0]["name"]) if p.status == 200]
     assert sum(p.from_cache for p in pages2) >= 0.9 * len(pages2)
+    # articles the first audit fetched were reused without a request (they keep its fetch time,
+    # so they age towards ARTICLE_REVALIDATE_DAYS); the home page was asked for again
+    from crawler.scope import url_kind
+    pages1 = {p.url: p for p in store.load_pages(1, units[0]["name"])}
+    articles = [p for p in pages2 if url_kind(p.url) == "article"]
+    assert articles and all(p.fetched_at == pages1[p.url].fetched_at for p in articles)
+    home = next(p for p in pages2 if p.depth == 0)
+    assert home.from_cache and home.fetched_at > pages1[home.url].fetched_at
     summary = json.loads((tmp_path / "out" / "summary.json").read_text(encoding="utf-8"))
     assert summary["run_id"] == 2 and summary["previous_run_id"] == 1 and summary["worse"] == []
     assert (tmp_path / "zwgk-logs" / "audit-2.log").exists()

@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
 import scrapy
-from scrapy.exceptions import IgnoreRequest
+from scrapy import signals
+from scrapy.exceptions import DontCloseSpider, IgnoreRequest
 import scrapy.exceptions as scrapy_exc
 from twisted.internet import error as tx
 
@@ -47,13 +48,29 @@ from crawler.attachments import extract_text, kind_of
 from crawler.decoding import decode_html
 from crawler.middlewares import BudgetSpent
 from crawler.pageparse import extract, fold
-from crawler.scope import Scope, normalise_url, is_skippable, is_document, looks_like_trap, url_kind
+from crawler.scope import (PLAN_SKIPPED, Scope, normalise_url, is_skippable, is_document,
+                           looks_like_trap, url_kind)
 from crawler import gkmlpt
 from crawler.snapshot import Link, PageSnapshot
 
 _PAGINATION = re.compile(r"^(下一页|下页|后页|尾页|末页|上一页|首页|\d{1,3}|>|>>|»|next)$", re.I)
 _HTML_TYPES = ("text/html", "application/xhtml", "text/plain", "application/xml", "text/xml")
 _NO_TEXT_TYPES = ("image/", "video/", "audio/", "font/")
+
+
+# Why a link was left for later, and — if the site proved too large to crawl whole — not fetched.
+# Both start with PLAN_SKIPPED, which checks.site.Site.why_unseen recognises.
+SKIP_ARTICLE = f"{PLAN_SKIPPED}（普通列表的文章只抽查前几篇，全站超出页数预算）"
+SKIP_PAGER = f"{PLAN_SKIPPED}（普通列表只看第一页，全站超出页数预算）"
+
+
+@dataclass
+class Deferred:
+    """A link of an ordinary list, left until the rest of the site has been crawled."""
+    link: Link
+    depth: int
+    referer: str
+    why: str
 
 
 @dataclass
@@ -125,9 +142,20 @@ class PortalSpider(scrapy.Spider):
         self.unit_name = unit_name
         self.seen: set[str] = set()
         self.query_variants: dict[str, int] = {}
-        self.traps: list[tuple[str, str]] = []     # (url, why) skipped as crawler traps
+        # (url, why) not followed on purpose: crawler traps, and links the crawl plan skipped
+        # (they reach the Site as its `traps`, which no unseen-page reason counts)
+        self.traps: list[tuple[str, str]] = []
+        self.deferred: dict[str, Deferred] = {}    # normalised URL -> link waiting for the end
+        self.list_pages = 0                        # pages with article links in their body …
+        self.list_articles = 0                     # … and how many: the rows a list page holds
         self.stats_pages = 0
         self.stats_failed = 0
+
+    @classmethod
+    def from_crawler(cls, crawler, *args, **kwargs):
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        crawler.signals.connect(spider._on_idle, signal=signals.spider_idle)
+        return spider
 
     # -- requests ---------------------------------------------------------------------------
     async def start(self):
@@ -149,13 +177,40 @@ class PortalSpider(scrapy.Spider):
                                      meta={"zdepth": 1, "referer": "", "link_text": "", "probe": True,
                                            "max_retry_times": 0})
 
+    @property
+    def document_keywords(self) -> tuple:
+        """Names of the columns whose every page and article a rule reads (crawler/crawlplan.py);
+        without a plan, every keyword of the rulebook."""
+        if not hasattr(self, "_document_keywords"):
+            planned = self.settings.get("CRAWL_DOCUMENT_KEYWORDS")
+            self._document_keywords = (self.keywords if planned is None
+                                       else tuple(k for k in planned if k))
+        return self._document_keywords
+
     def _names_rule_column(self, snapshot: PageSnapshot) -> bool:
-        """A page that is itself a column the rulebook asks about (reached by its name, or
-        naming itself so): its later list pages matter as much as its first."""
-        if not self.keywords:
+        """A page that is itself a column a rule reads in full (reached by its name, or naming
+        itself so): its later list pages and all its articles matter as much as its first page."""
+        words = self.document_keywords
+        if not words:
             return False
         labels = (snapshot.link_text, snapshot.meta.get("ColumnName", ""), snapshot.title)
-        return any(k in label for label in labels if label for k in self.keywords)
+        return any(k in label for label in labels if label for k in words)
+
+    def _why_later(self, link, kind: str, rule_column: bool, articles_before: int, per_list: int) -> str:
+        """Why an in-scope link of this page can wait until the rest of the site is crawled
+        ("" if it cannot): an article of an ordinary list past the first `per_list`, or a later
+        page of an ordinary list. Dates come from the list rows, columns are linked from pages
+        of other kinds, and a title a rule looks for is never deferred."""
+        if not per_list or rule_column:
+            return ""
+        if kind == "article":
+            if link.position != "body" or articles_before < per_list:
+                return ""
+            return "" if any(k in link.text for k in self.document_keywords) else SKIP_ARTICLE
+        text = link.text.strip()
+        if kind == "pager" or (link.position == "body" and text != "首页" and _PAGINATION.match(text)):
+            return SKIP_PAGER
+        return ""
 
     def _priority(self, link, depth: int, rule_column: bool = False) -> int:
         text = link.text
@@ -174,48 +229,135 @@ class PortalSpider(scrapy.Spider):
         return score
 
     def _follow(self, snapshot: PageSnapshot):
+        """Requests for the links of a page worth following. Articles the last audit fetched
+        recently are taken from its stored snapshots right here, without a request or a trip
+        through the scheduler, and their own links followed in turn."""
+        queue = [snapshot]
+        while queue:
+            for item in self._follow_page(queue.pop()):
+                if isinstance(item, PageSnapshot):
+                    queue.append(item)
+                else:
+                    yield item
+
+    def _follow_page(self, snapshot: PageSnapshot):
         depth = snapshot.depth + 1
         rule_column = self._names_rule_column(snapshot)
         max_depth = self.settings.getint("MAX_DEPTH", 8)
         max_variants = self.settings.getint("MAX_QUERY_VARIANTS", 30)
+        per_list = self.settings.getint("ARTICLES_PER_LIST", 5)
+        articles = 0     # article links in this page's body so far (fetched before or not)
         inside = []      # (priority, page order, link) of in-scope links worth a request
         for link in snapshot.links:
             url = link.url
             key = normalise_url(url)
-            if key in self.seen:
-                continue
             if url in self.scope:
-                if is_skippable(url):
+                # Which articles are "the first few" depends on the page alone, not on what
+                # other pages were crawled first: the same sample every night.
+                kind = url_kind(url)
+                later = self._why_later(link, kind, rule_column, articles, per_list)
+                if link.position == "body" and kind == "article":
+                    articles += 1
+                if key in self.seen or is_skippable(url):
                     continue
+                if key in self.deferred:
+                    if later:
+                        continue
+                    del self.deferred[key]     # this page needs what another could leave for later
+                else:
+                    # Crawler traps (calendars, session ids, self-nesting paths) are skipped and
+                    # counted, so a check that needed them can say why it could not see.
+                    trap = looks_like_trap(url) or ("超过最大抓取深度" if depth > max_depth else "")
+                    path_key = key.split("?", 1)[0]
+                    if not trap and "?" in key:
+                        self.query_variants[path_key] = self.query_variants.get(path_key, 0) + 1
+                        if self.query_variants[path_key] > max_variants:
+                            trap = "同一路径的查询参数组合过多（疑似日历或会话陷阱）"
+                    if trap:
+                        self.seen.add(key)
+                        self.traps.append((url, trap))
+                        continue
+                    if later:
+                        self.deferred[key] = Deferred(link, depth, snapshot.final_url, later)
+                        continue
                 self.seen.add(key)
-                # Crawler traps (calendars, session ids, self-nesting paths) are skipped and
-                # counted, so a check that needed them can say why it could not see.
-                trap = looks_like_trap(url) or ("超过最大抓取深度" if depth > max_depth else "")
-                path_key = key.split("?", 1)[0]
-                if not trap and "?" in key:
-                    self.query_variants[path_key] = self.query_variants.get(path_key, 0) + 1
-                    if self.query_variants[path_key] > max_variants:
-                        trap = "同一路径的查询参数组合过多（疑似日历或会话陷阱）"
-                if trap:
-                    self.traps.append((url, trap))
-                    continue
                 inside.append((self._priority(link, depth, rule_column), len(inside), link))
-            elif not self.scope.same_host(url):
+            elif key not in self.seen and not self.scope.same_host(url):
                 self.seen.add(key)
                 yield from self._check_external(url, snapshot.final_url, link.text, depth)
+        if articles:
+            self.list_pages += 1
+            self.list_articles += articles
         # However the frontier is ordered, no more of this page's links can be fetched than the
         # budget has pages left: the rest are refused now, not queued (a page with 100,000 links
         # would otherwise fill the scheduler with requests that can only be turned away).
         inside.sort(key=lambda t: (-t[0], t[1]))
         left = max(0, self.budget.max_pages - self.budget.spent)
         for priority, _, link in inside[:left]:
-            yield scrapy.Request(
-                link.url, callback=self.parse_page, errback=self.on_error, priority=priority,
-                meta={"zdepth": depth, "referer": snapshot.final_url, "link_text": link.text},
-                # self.seen already keeps URLs unique; Scrapy's duplicate filter would only drop,
-                # without a trace, a redirect to a page fetched before (old.html -> new.html).
-                dont_filter=True)
+            reused = self._reuse_fresh_article(link.url)
+            if reused is None:
+                yield self._page_request(link, depth, snapshot.final_url, priority)
+            elif reused.ok and reused.links and reused.final_url in self.scope:
+                yield reused
         self.budget.refused.extend(link.url for _, _, link in inside[left:])
+
+    def _reuse_fresh_article(self, url: str) -> PageSnapshot | None:
+        """The stored snapshot of an article fetched less than ARTICLE_REVALIDATE_DAYS ago,
+        recorded as this audit's page (None: it must be requested). Only while the last audit
+        of the unit stayed well inside the page budget: a page taken here is counted when found,
+        not in priority order, which would change what a budget that runs out leaves unseen —
+        near the limit FreshArticleMiddleware does the same reuse in the scheduler's order."""
+        previous = self.previous
+        if previous is None or not previous.well_within(self.budget.max_pages):
+            return None
+        stored = previous.fresh_article(url)
+        if stored is None:
+            return None
+        self.budget.spent += 1
+        snapshot = self._stored_snapshot(stored)
+        self.stats_pages += 1
+        self.on_snapshot(snapshot)
+        return snapshot
+
+    def _page_request(self, link, depth: int, referer: str, priority: int):
+        return scrapy.Request(
+            link.url, callback=self.parse_page, errback=self.on_error, priority=priority,
+            meta={"zdepth": depth, "referer": referer, "link_text": link.text},
+            # self.seen already keeps URLs unique; Scrapy's duplicate filter would only drop,
+            # without a trace, a redirect to a page fetched before (old.html -> new.html).
+            dont_filter=True)
+
+    def _on_idle(self):
+        """Everything but the deferred links is crawled. If the whole site looks like it fits
+        the page budget, fetch them too (then a small site is crawled whole, as without a
+        plan); otherwise skip them on purpose, recorded with why, instead of spending the
+        budget on the articles of ordinary lists."""
+        scheduled = False
+        while self.deferred:
+            waiting, self.deferred = list(self.deferred.values()), {}
+            pagers = sum(1 for d in waiting if d.why == SKIP_PAGER)
+            rows_per_list_page = self.list_articles / max(1, self.list_pages)
+            # every later list page brings its own rows, which would wait in their turn
+            estimate = self.budget.spent + len(waiting) + pagers * rows_per_list_page
+            if estimate > self.budget.max_pages:
+                self.traps.extend((d.link.url, d.why) for d in waiting)
+                self.logger.info("%s: %d links of ordinary lists skipped (site of ~%d pages > budget %d)",
+                                 self.unit_name, len(waiting), estimate, self.budget.max_pages)
+                break
+            for d in waiting:
+                self.seen.add(normalise_url(d.link.url))
+                reused = self._reuse_fresh_article(d.link.url)
+                if reused is None:
+                    requests = [self._page_request(d.link, d.depth, d.referer, self._priority(d.link, d.depth))]
+                elif reused.ok and reused.links and reused.final_url in self.scope:
+                    requests = list(self._follow(reused))     # may defer more: the loop goes on
+                else:
+                    requests = []
+                for request in requests:
+                    self.crawler.engine.crawl(request)
+                    scheduled = True
+        if scheduled:
+            raise DontCloseSpider
 
     def _check_external(self, url, referer, text, depth):
         """Check an outside link's status. One request per host goes first; the host's other
@@ -276,14 +418,58 @@ class PortalSpider(scrapy.Spider):
             redirects=tuple(meta.get("redirect_urls", ())), size=len(response.body),
             from_cache="cached" in response.flags, **extra)
 
+    @property
+    def previous(self):
+        """The last audit's parsed pages of this unit (crawler/snapshot_cache.py), or None."""
+        if not hasattr(self, "_previous"):
+            from crawler.snapshot_cache import SnapshotCache
+            self._previous = SnapshotCache.from_settings(self.settings, self.unit_name)
+        return self._previous
+
+    def closed(self, reason):
+        if getattr(self, "_previous", None) is not None:
+            self.logger.info("%s: %d pages reused as parsed by audit #%s", self.unit_name,
+                             self._previous.reused, self._previous.run_id)
+            self._previous.close()
+        from crawler.snapshot_cache import remember_parser
+        try:
+            remember_parser(self.settings)
+        except Exception as exc:  # noqa: BLE001 — the next audit then just parses again
+            self.logger.warning("parser fingerprint not recorded: %s", exc)
+
+    def _stored_snapshot(self, stored: dict) -> PageSnapshot:
+        """An article the last audit fetched recently, reused without a request, exactly as
+        stored: its fetched_at stays the time the server last sent or confirmed it (so it ages
+        and is asked for again after ARTICLE_REVALIDATE_DAYS), and it keeps the page it was
+        reached from then. Which page links to an article first depends on the order pages
+        come back in, which a reused article changes; the verdicts must not."""
+        return PageSnapshot.from_dict({**stored, "from_cache": True})
+
     def parse_page(self, response):
+        stored = response.meta.get("zwgk_stored")
+        if stored is not None:
+            snapshot = self._stored_snapshot(stored)
+            self.stats_pages += 1
+            self.on_snapshot(snapshot)
+            if snapshot.ok and snapshot.links and snapshot.final_url in self.scope:
+                yield from self._follow(snapshot)
+            return
         data = self._base_snapshot(response)
         ctype = data["content_type"].lower()
         body = response.body
         in_scope = response.url in self.scope
         looks_html = (any(t in ctype for t in _HTML_TYPES) or
                       (not ctype and body.lstrip()[:200].lower().startswith((b"<!doctype", b"<html", b"<"))))
-        if gkmlpt.is_api_url(response.url) and ("json" in ctype or body.lstrip()[:1] in (b"{", b"[")):
+        # A 304: the body is the cached copy the last audit parsed — take that parse from the
+        # database instead of decoding and parsing the same bytes again.
+        same = (self.previous.same_body(response.url, response)
+                if "cached" in response.flags and self.previous is not None else None)
+        if same is not None:
+            from crawler.snapshot_cache import PARSED_FIELDS
+            data.update({k: same[k] for k in PARSED_FIELDS if k in same})
+            data["links"] = tuple(Link(**l) for l in data.get("links") or ())
+            data["scripts"] = tuple(data.get("scripts") or ())
+        elif gkmlpt.is_api_url(response.url) and ("json" in ctype or body.lstrip()[:1] in (b"{", b"[")):
             data.update(self._gkmlpt_list(response, body, ctype))
         elif looks_html and not any(t in ctype for t in _NO_TEXT_TYPES) and not looks_binary(body):
             decoded = decode_html(body, data["content_type"])
