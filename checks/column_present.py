@@ -88,8 +88,10 @@ def check(site, params, ctx):
     home_only = params["where"] == "home"
     pages = [home] if home_only else [p for p in site.pages if p.depth < params["max_depth"]]
     all_hits = site.find_links(names, pages=pages)
-    hits = [h for h in all_hits if _is_column_link(h, names, params["max_extra_chars"])]
-    headlines = [h for h in all_hits if h not in hits]
+    hits, headlines = [], []
+    for h in all_hits:
+        # split in one pass: `h not in hits` compared whole snapshots, hit by hit
+        (hits if _is_column_link(h, names, params["max_extra_chars"]) else headlines).append(h)
     if params["link_to_hosts"]:
         hosts = params["link_to_hosts"]
         direct = [h for h in hits if _host_ok(h.link.url, hosts)]

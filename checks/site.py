@@ -1,20 +1,117 @@
 """Site: one unit's snapshots joined into something checks can ask questions of.
 
-Built once per audit; parses each page at most once (lxml documents are cached); checks never
-fetch and never re-parse raw HTML themselves. Everything a check needs to say `unknown` honestly
-(what was not fetched, and why) is answered here too.
+Built once per audit; parses pages on demand and keeps the recently used documents and texts
+(bounded, so a 20,000-page portal fits in memory); checks never fetch and never parse raw HTML
+themselves. Everything a check needs to say `unknown` honestly (what was not fetched, and why) is
+answered here too.
 """
 from __future__ import annotations
 
-from collections import defaultdict
+from array import array
+from collections import OrderedDict
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from crawler.pageparse import parse_document, fold
-from crawler.scope import Scope, normalise_url
+from crawler.scope import PLAN_SKIPPED, Scope, normalise_url
 from crawler.snapshot import PageSnapshot, Link
 from checks.text import matches_any, norm
 
 NAV_POSITIONS = ("nav", "header")
+
+
+_MISSING = object()
+
+
+class LRUCache:
+    """A mapping that keeps its most recently used entries up to a total size (each entry's
+    size given by the caller), dropping the least recently used first; the newest entry is
+    always kept, however large."""
+
+    def __init__(self, max_size: int):
+        self.max_size = max_size
+        self.size = 0
+        self._items: OrderedDict = OrderedDict()      # key -> (value, size)
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def __contains__(self, key) -> bool:
+        return key in self._items
+
+    def get(self, key, default=None):
+        item = self._items.get(key)
+        if item is None:
+            return default
+        self._items.move_to_end(key)
+        return item[0]
+
+    def put(self, key, value, size: int = 1):
+        old = self._items.pop(key, None)
+        if old is not None:
+            self.size -= old[1]
+        self._items[key] = (value, size)
+        self.size += size
+        while self.size > self.max_size and len(self._items) > 1:
+            _, (_, dropped) = self._items.popitem(last=False)
+            self.size -= dropped
+
+
+class _Backlinks(Mapping):
+    """The links to each URL, as (page, link) pairs, looked up by normalised URL.
+
+    Stored as (snapshot number, link number) pairs in an array per target: a large portal
+    has a million links (its navigation on every page), and a tuple per link costs ten times
+    that. A missing URL reads as no links, like the defaultdict this replaces."""
+
+    def __init__(self, snapshots):
+        self._snapshots = snapshots
+        self._places: dict[str, array] = {}
+        for i, snap in enumerate(snapshots):
+            for n, link in enumerate(snap.links):
+                key = normalise_url(link.url)
+                places = self._places.get(key)
+                if places is None:
+                    places = self._places[key] = array("I")
+                places.append(i)
+                places.append(n)
+
+    def __getitem__(self, key: str) -> list:
+        places = self._places.get(key)
+        if places is None:
+            return []
+        snaps = self._snapshots
+        return [(snaps[i], snaps[i].links[n]) for i, n in zip(places[::2], places[1::2])]
+
+    def get(self, key, default=None):
+        return self[key] if key in self._places else default
+
+    def __contains__(self, key) -> bool:
+        return key in self._places
+
+    def __iter__(self):
+        return iter(self._places)
+
+    def __len__(self) -> int:
+        return len(self._places)
+
+
+class _MemoScope(Scope):
+    """The unit's Scope, with membership answers remembered: checks ask `url in site.scope`
+    for the same navigation and list links on every page, and each answer parses the URL."""
+
+    def __init__(self, start_url: str, prefix: str | None = None):
+        super().__init__(start_url, prefix)
+        self._answers: dict[str, bool] = {}
+
+    def __contains__(self, url: str) -> bool:
+        try:
+            return self._answers[url]
+        except KeyError:
+            inside = self._answers[url] = super().__contains__(url)
+            return inside
+        except TypeError:            # not a string: let Scope decide, without remembering
+            return super().__contains__(url)
 
 
 @dataclass(frozen=True)
@@ -27,11 +124,17 @@ class LinkHit:
 
 
 class Site:
+    # Bounds of the per-page caches, in characters of HTML (documents) and of text. Checks go
+    # over the pages one at a time and ask several questions of each, so a window serves them;
+    # a small site stays whole in the cache. 2M characters of HTML parse into 12-30 MB.
+    DOC_CACHE_CHARS = 2_000_000
+    TEXT_CACHE_CHARS = 8_000_000
+
     def __init__(self, start_url: str, snapshots, scope: str | None = None,
                  budget_refused=(), external_skipped: int = 0, unit: dict | None = None,
                  traps=(), crawl_incomplete: str = ""):
         self.start_url = start_url
-        self.scope = Scope(start_url, scope)
+        self.scope = _MemoScope(start_url, scope)
         self.unit = unit or {}
         self.snapshots: list[PageSnapshot] = list(snapshots)
         self.budget_refused = [normalise_url(u) for u in budget_refused]
@@ -46,13 +149,20 @@ class Site:
         for s in self.snapshots:
             for u in (s.url, s.final_url, *s.redirects):
                 self._by_url.setdefault(normalise_url(u), s)
-        self._docs: dict[str, object] = {}
-        self._texts: dict[str, str] = {}
+        self._pages: list[PageSnapshot] | None = None
+        self._link_index: dict[str, array] | None = None
+        self._numbers: dict[int, int] | None = None     # id(snapshot) -> its place in snapshots
+        self._docs = LRUCache(self.DOC_CACHE_CHARS)
+        self._texts = LRUCache(self.TEXT_CACHE_CHARS)
         self._unfetched: dict[int, tuple[list, list]] = {}
-        self.linked_from: dict[str, list] = defaultdict(list)   # target -> [(page, link)]
-        for s in self.snapshots:
-            for link in s.links:
-                self.linked_from[normalise_url(link.url)].append((s, link))
+        self._linked_from: _Backlinks | None = None
+
+    @property
+    def linked_from(self) -> "_Backlinks":
+        """normalised target URL -> [(page, link)] of every link to it, in page order."""
+        if self._linked_from is None:
+            self._linked_from = _Backlinks(self.snapshots)
+        return self._linked_from
 
     # -- pages ------------------------------------------------------------------------------
     def get(self, url: str) -> PageSnapshot | None:
@@ -64,9 +174,12 @@ class Site:
 
     @property
     def pages(self) -> list[PageSnapshot]:
-        """In-scope HTML pages fetched successfully."""
-        return [s for s in self.snapshots if not s.external and s.ok and s.html
-                and s.final_url in self.scope]
+        """In-scope HTML pages fetched successfully (a fresh list; the snapshots never change,
+        so the selection is made once)."""
+        if self._pages is None:
+            self._pages = [s for s in self.snapshots if not s.external and s.ok and s.html
+                           and s.final_url in self.scope]
+        return list(self._pages)
 
     @property
     def internal(self) -> list[PageSnapshot]:
@@ -88,21 +201,29 @@ class Site:
         return [s for s in self.snapshots if s.external]
 
     def doc(self, page: PageSnapshot):
-        """The lxml document of a page, parsed once."""
+        """The lxml document of a page (do not mutate it). Recently used documents are kept
+        (see DOC_CACHE_CHARS); an older one is parsed again when asked for: a parsed page costs
+        6-15 times its HTML in memory, and a large portal has tens of thousands of pages."""
         key = page.final_url
-        if key not in self._docs:
-            self._docs[key] = parse_document(page.html)
-        return self._docs[key]
+        doc = self._docs.get(key, _MISSING)
+        if doc is _MISSING:
+            html = page.html
+            doc = parse_document(html)
+            self._docs.put(key, doc, len(html))
+        return doc
 
     def text(self, page: PageSnapshot) -> str:
-        """Visible text of a page (scripts and styles left out), folded; cached."""
+        """Visible text of a page (scripts and styles left out), folded; recently used texts
+        are kept (TEXT_CACHE_CHARS)."""
         key = page.final_url
-        if key not in self._texts:
+        text = self._texts.get(key, _MISSING)
+        if text is _MISSING:
             doc = self.doc(page)
             parts = [] if doc is None else doc.xpath(
                 "//text()[not(ancestor::script) and not(ancestor::style) and not(ancestor::noscript)]")
-            self._texts[key] = fold(" ".join(parts))
-        return self._texts[key]
+            text = fold(" ".join(parts))
+            self._texts.put(key, text, len(text))
+        return text
 
     def was_refused(self, url: str) -> bool:
         return normalise_url(url) in self._refused
@@ -116,8 +237,11 @@ class Site:
             return snap.error or f"HTTP {snap.status}"
         if self.was_refused(url):
             return "抓取页数预算已用完，未抓取"
-        if normalise_url(url) in self.traps:
-            return f"疑似爬虫陷阱，未抓取（{self.traps[normalise_url(url)]}）"
+        skipped = self.traps.get(normalise_url(url))
+        if skipped:
+            # The crawl plan's own reason says what was skipped and why; a check that needs
+            # this very page says unknown with it.
+            return skipped if skipped.startswith(PLAN_SKIPPED) else f"疑似爬虫陷阱，未抓取（{skipped}）"
         if url not in self.scope:
             return "不在本单位抓取范围内"
         if self.crawl_incomplete:
@@ -130,18 +254,61 @@ class Site:
             if positions is None or link.position in positions:
                 yield link
 
+    def _links_by_text(self) -> dict[str, array]:
+        """Anchor text -> (snapshot number, link number) pairs of every link with that text,
+        built once.
+
+        Every column rule asks find_links about its names; the navigation and list links repeat
+        on every page, so matching each distinct text once instead of every link of every page
+        is what keeps twenty column rules cheap on a large site (and pairs in an array, not a
+        tuple per link, keep the index small)."""
+        if self._link_index is None:
+            index: dict[str, array] = {}
+            for i, snap in enumerate(self.snapshots):
+                for n, link in enumerate(snap.links):
+                    places = index.get(link.text)
+                    if places is None:
+                        places = index[link.text] = array("I")
+                    places.append(i)
+                    places.append(n)
+            self._link_index = index
+        return self._link_index
+
     def find_links(self, names, pages=None, positions=None, max_depth: int | None = None):
-        """Links whose anchor text contains one of names, on the given pages (default: all)."""
+        """Links whose anchor text contains one of names, on the given pages (default: all),
+        in page order, then in the order of the links on each page."""
         pages = self.pages if pages is None else pages
-        hits = []
-        for page in pages:
+        if self._numbers is None:
+            self._numbers = {id(snap): i for i, snap in enumerate(self.snapshots)}
+        number = self._numbers
+        order: dict[int, int] = {}      # snapshot number -> its place in pages
+        unindexed = []                  # (place, page) of pages that are not this Site's
+        for place, page in enumerate(pages):
             if max_depth is not None and page.depth > max_depth:
                 continue
-            for link in self.links_on(page, positions):
+            i = number.get(id(page))
+            if i is None:
+                unindexed.append((place, page))
+            else:
+                order.setdefault(i, place)
+        found = []                      # (place, link number, page, link, matched name)
+        snaps = self.snapshots
+        for text, places in self._links_by_text().items():
+            m = matches_any(text, names)
+            if not m:
+                continue
+            for i, n in zip(places[::2], places[1::2]):
+                if i in order:
+                    link = snaps[i].links[n]
+                    if positions is None or link.position in positions:
+                        found.append((order[i], n, snaps[i], link, m))
+        for place, page in unindexed:
+            for n, link in enumerate(page.links):
                 m = matches_any(link.text, names)
-                if m:
-                    hits.append(LinkHit(page, link, self.get(link.url), m))
-        return hits
+                if m and (positions is None or link.position in positions):
+                    found.append((place, n, page, link, m))
+        found.sort(key=lambda t: (t[0], t[1]))
+        return [LinkHit(page, link, self.get(link.url), m) for _, _, page, link, m in found]
 
     def pages_with_column(self, names):
         """Pages whose ColumnName metadata or title names the column."""
@@ -158,7 +325,10 @@ class Site:
         When this is empty, everything within `depth` clicks of the start page was seen, so the
         absence of a column there is a fact, not a gap in the crawl. Pages robots.txt forbids are
         left out (the site owner keeps them from every crawler; `robots_blocked_within` counts
-        them) and so are crawler traps. Cached per depth: many checks ask.
+        them) and so are crawler traps and the links the crawl plan skipped on purpose (articles
+        of ordinary lists past the first few, their later list pages: no column is linked only
+        from there; why_unseen still names them to a check that needs one). Cached per depth:
+        many checks ask.
 
         columns_only: only pages that can hold a column link count (home, columns, hubs), not
         articles, attachments or later pages of a list — a column is not linked from inside an

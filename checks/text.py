@@ -24,14 +24,23 @@ def norm(text: str | None) -> str:
     return _norm(text) if len(text) < 200 else _norm.__wrapped__(text)
 
 
+@lru_cache(maxsize=4096)
+def _normed_names(names: tuple) -> tuple:
+    return tuple((name, n) for name in names for n in (norm(name),) if n)
+
+
 def matches_any(text: str, names) -> str | None:
     """The first name contained in text (both normalised), or None."""
     t = norm(text)
     if not t:
         return None
-    for name in names:
-        n = norm(name)
-        if n and n in t:
+    try:
+        # a rule's names are asked about for every link text: normalise them once
+        pairs = _normed_names(tuple(names))
+    except TypeError:
+        pairs = _normed_names.__wrapped__(tuple(names))
+    for name, n in pairs:
+        if n in t:
             return name
     return None
 

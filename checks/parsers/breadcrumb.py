@@ -3,17 +3,26 @@ from __future__ import annotations
 
 import re
 
+from lxml import etree
+
 from crawler.pageparse import fold
 from checks.text import norm
 
-_LEAD = re.compile(r"(当前位置|您的位置|您现在的位置|所在位置|现在位置|当前栏目)\s*[:：]?")
+_LEAD_WORDS = ("当前位置", "您的位置", "您现在的位置", "所在位置", "现在位置", "当前栏目")
+_LEAD = re.compile("(" + "|".join(_LEAD_WORDS) + r")\s*[:：]?")
 _CLASS = re.compile(r"(location|breadcrumb|crumb|position|dqwz|weizhi|curpos|currentpos|bread)", re.I)
 _SEP = re.compile(r"\s*(?:>|＞|›|»|→|/|\\|>>|&gt;)\s*")
 IGNORE = ("正文", "详情", "内容", "详细信息", "文章", "浏览文章", "查看详情", "文章详情", "信息详情", "阅读")
 
 
+# The text nodes _LEAD finds (one of its words: what follows them is optional), selected by
+# libxml2 rather than by making every text node of the page a Python string.
+_LEAD_NODES = etree.XPath("//body//text()[not(ancestor::script) and not(ancestor::style)][{}]".format(
+    " or ".join(f"contains(., '{w}')" for w in _LEAD_WORDS)))
+
+
 def _container(doc):
-    for node in doc.xpath("//body//text()[not(ancestor::script) and not(ancestor::style)]"):
+    for node in _LEAD_NODES(doc):
         if _LEAD.search(str(node)):
             el = node.getparent()
             if el is not None and getattr(node, "is_tail", False):

@@ -15,10 +15,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 from datetime import date
+from functools import lru_cache
 from urllib.parse import urljoin, urlsplit
 import posixpath
 
-from crawler.pageparse import fold, position_of
+from crawler.pageparse import fold, join_base, position_of
 from crawler.scope import normalise_url
 from checks.text import norm, parse_date, url_date
 
@@ -140,6 +141,14 @@ def _anchor_title(a) -> str:
 
 def _href(a, base: str) -> str:
     href = (a.get("href") or "").strip()
+    return _absolute(join_base(base, href), href)
+
+
+@lru_cache(maxsize=4096)
+def _absolute(base: str, href: str) -> str:
+    """The absolute URL of an href, "" for none. Memoised: list parsing asks about the same
+    anchor several times (row, row container, title), every page has the same navigation, and
+    urljoin is the cost."""
     if not href or href.startswith(("#", "javascript:", "mailto:", "tel:", "data:")):
         return ""
     try:
