@@ -316,6 +316,7 @@ def run_units_audit(args, units, store) -> int:
             cards = [scorecard(r.unit, r.unit["url"], as_of.isoformat(), rulebook.id, r.pages_crawled,
                                r.pages_failed, r.score, r.results) for r in results]
             reachable = {r.unit["name"]: r.reachable for r in results}
+            results = None      # the Sites (every page) are not needed for the reports: free them
         store.finish_run(run_id, complete=True)
     except BaseException:
         if redis_url and run_id is not None:   # workers may outlive us: say now it is incomplete

@@ -330,7 +330,10 @@ def run_claim(redis_url: str, claim: Claim, worker: str, db_override: str | None
         return 0
     for u in units:
         u["scrapy_settings"] = unit_scrapy_settings(redis_url, keys, u["run_unit_id"])
-    settings = json.loads(meta.get("settings") or "{}")
+    from crawler.crawlplan import plan_settings
+    # as on one machine (pipeline.run_audit): the crawl plan, and the last audit's parsed pages
+    settings = {**plan_settings(rulebook), "SNAPSHOT_CACHE_DB": db_override or meta["db"],
+                **json.loads(meta.get("settings") or "{}")}
     if settings.get("HTTPCACHE_ENABLED"):
         settings["HTTPCACHE_DIR"] = _worker_cache_dir(settings.get("HTTPCACHE_DIR", ""))
     outcomes = crawl_units(units, rulebook.keywords(), int(meta["max_pages"]),
