@@ -45,7 +45,7 @@ TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 # on for `zwgk audit` with a directory beside the database; off for one-off checks.
 HTTPCACHE_ENABLED = False
 HTTPCACHE_POLICY = "crawler.httpcache.RevalidateAlwaysPolicy"
-HTTPCACHE_STORAGE = "scrapy.extensions.httpcache.FilesystemCacheStorage"
+HTTPCACHE_STORAGE = "crawler.httpcache.UnitDbmCacheStorage"   # one DBM file per unit
 HTTPCACHE_DIR = "zwgk-httpcache"
 HTTPCACHE_IGNORE_HTTP_CODES = []
 
