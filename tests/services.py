@@ -1,8 +1,9 @@
 """The real Redis and PostgreSQL the scale-out tests (issue 9) run against.
 
 `.ci/run` starts both (`.ci/services.sh`) and exports ZWGK_TEST_REDIS_URL and
-ZWGK_TEST_POSTGRES_URL. Elsewhere, run `eval "$(.ci/services.sh)"` first; without them these tests
-are skipped, except under CI, where a missing service is a failure, not a skip.
+ZWGK_TEST_POSTGRES_URL (and ZWGK_REQUIRE_SERVICES=1). Elsewhere, run `eval "$(.ci/services.sh)"`
+first; without them these tests are skipped, except under CI or ZWGK_REQUIRE_SERVICES, where a
+missing service is a failure, not a skip.
 """
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ def _need(var: str) -> str:
     value = os.environ.get(var)
     if not value:
         message = f"{var} is not set: start the services with eval \"$(.ci/services.sh)\""
-        if os.environ.get("CI"):
+        if os.environ.get("CI") or os.environ.get("ZWGK_REQUIRE_SERVICES"):
             pytest.fail(message)
         pytest.skip(message)
     return value
