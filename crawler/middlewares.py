@@ -6,13 +6,9 @@ class BudgetSpent(IgnoreRequest):
     """A request not sent because the unit's page budget is spent."""
 
 
-class PageBudgetMiddleware:
-    """Spend the page budget at download time, not at discovery time.
-
-    Requests leave the scheduler highest priority first, so counting here gives the budget to
-    what the rulebook needs (home, matching columns, pagination) rather than to whatever link
-    happened to be found first. Outside-link checks have their own budget in the spider.
-    """
+class _CrawlerMiddleware:
+    """A downloader middleware that reaches the spider through its crawler (Scrapy 2.13+ no
+    longer passes the spider to process_request)."""
 
     def __init__(self, crawler=None):
         self.crawler = crawler
@@ -20,6 +16,15 @@ class PageBudgetMiddleware:
     @classmethod
     def from_crawler(cls, crawler):
         return cls(crawler)
+
+
+class PageBudgetMiddleware(_CrawlerMiddleware):
+    """Spend the page budget at download time, not at discovery time.
+
+    Requests leave the scheduler highest priority first, so counting here gives the budget to
+    what the rulebook needs (home, matching columns, pagination) rather than to whatever link
+    happened to be found first. Outside-link checks have their own budget in the spider.
+    """
 
     def process_request(self, request, spider=None):
         spider = spider or (self.crawler.spider if self.crawler else None)
@@ -71,7 +76,7 @@ class RedirectLoopMiddleware:
         return response
 
 
-class FreshArticleMiddleware:
+class FreshArticleMiddleware(_CrawlerMiddleware):
     """Answer a request for an article the last audit fetched less than ARTICLE_REVALIDATE_DAYS
     ago from the stored snapshot, without a request to the server (crawler/snapshot_cache.py).
 
@@ -80,13 +85,6 @@ class FreshArticleMiddleware:
     store the empty stand-in response. Home, navigation, column and list pages never qualify:
     they are always revalidated.
     """
-
-    def __init__(self, crawler=None):
-        self.crawler = crawler
-
-    @classmethod
-    def from_crawler(cls, crawler):
-        return cls(crawler)
 
     def process_request(self, request, spider=None):
         spider = spider or (self.crawler.spider if self.crawler else None)

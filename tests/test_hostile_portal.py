@@ -195,9 +195,14 @@ def test_unit_names_cannot_write_outside_out(hostile):
     root = hostile.root
     for path in root.rglob("*"):
         beside_db = path.parent == root and path.name.startswith("zwgk")      # db, lock, logs
-        if path.is_file() and path.name != "units.yaml" and not beside_db and root / "zwgk-logs" not in path.parents:
+        # the logs and the HTTP cache live beside the database, under names zwgk chooses
+        # (audit-<run>.log, unit-<hash of the scope>.db): never a unit's name
+        side_dirs = (root / "zwgk-logs", root / "zwgk-httpcache")
+        if path.is_file() and path.name != "units.yaml" and not beside_db and \
+                not any(d in path.parents for d in side_dirs):
             assert hostile.out_parent in path.parents, f"written outside --out: {path}"
     assert not list(root.parent.glob("evil*")) and not list(root.glob("evil*"))
+    assert all(p.name.startswith("unit-") for p in (root / "zwgk-httpcache").glob("*.db*"))
     assert (hostile.out_parent / "check" / "index.html").exists()
 
 
