@@ -3,6 +3,7 @@ whose script is 404, a list filled by fetch(), axe findings with selectors, é€‚è
 screenshots. One pass over four test portals (tests/fixtures/browser/) serves every test here."""
 from __future__ import annotations
 
+import shutil
 import urllib.error
 import urllib.request
 from datetime import date
@@ -49,7 +50,13 @@ def fetch_site(start: str, unit: dict, limit: int = 12) -> Site:
 @pytest.fixture(scope="module")
 def audit(tmp_path_factory):
     """name -> (static Site, browser Site, server url, browser pool)."""
-    servers = {name: serve(FIXTURES / "browser" / name) for name in PORTALS}
+    # toolbar_404 is the real pingtan report page the annual-report tests use, served alone
+    # (without its /images/ assets): copied here rather than kept twice in tests/fixtures
+    toolbar_404 = tmp_path_factory.mktemp("toolbar_404")
+    shutil.copy(FIXTURES / "annual_reports" / "pingtan_2024_97791.html", toolbar_404 / "index.html")
+    roots = {name: FIXTURES / "browser" / name for name in PORTALS}
+    roots["toolbar_404"] = toolbar_404
+    servers = {name: serve(root) for name, root in roots.items()}
     try:
         units = [{"name": name, "type": "county", "url": servers[name].url} for name in PORTALS]
         sites = {u["name"]: fetch_site(u["url"], u) for u in units}
