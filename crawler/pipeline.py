@@ -67,9 +67,10 @@ def needs_peers(rule) -> bool:
     return getattr(CHECKS[rule.check], "NEEDS_PEERS", False)
 
 
-def unit_score(rules, results) -> float | None:
-    veto_failed = any(r.status == "fail" and rule.veto for r, rule in zip(results, rules))
-    return 0.0 if veto_failed else score(results)
+def unit_score(results, rules) -> float | None:
+    """score() of the results, capped at 0 when a veto rule (单项否决) among rules failed."""
+    veto = {rule.id for rule in rules if rule.veto}
+    return 0.0 if any(r.status == "fail" and r.rule in veto for r in results) else score(results)
 
 
 def judge_units(store, run_id: int, units, sites: dict, unit_ids: dict, rulebook, as_of: date,
@@ -86,7 +87,7 @@ def judge_units(store, run_id: int, units, sites: dict, unit_ids: dict, rulebook
         ctx = CheckContext(as_of=as_of, unit=unit, browser=browser, browser_missing=browser_missing,
                            extras={"peers": sites})
         results = run_rules(rules, site, ctx)
-        score_ = unit_score(rules, results)
+        score_ = unit_score(results, rules)
         internal = site.internal
         failed = sum(1 for s in internal if not s.ok)
         reachable = site.home is not None and site.home.ok
@@ -143,14 +144,11 @@ def judge_peer_rules(store, run_id: int, units: list[dict], rulebook, as_of: dat
             continue
         ctx = CheckContext(as_of=as_of, unit=unit, extras={"peers": sites})
         results = run_rules(rules, sites[unit["name"]], ctx)
-        by_rule = {r.id: r for r in rulebook.applicable(unit["type"], unit["name"])}
-        mine = {r.rule: r for r in results}
-        kept = [SimpleNamespace(rule=r["rule"], status=r["status"], severity=r["severity"])
-                for r in store.result_rows(run_id, unit["name"]) if r["rule"] not in mine]
-        everything = kept + results
-        all_rules = [by_rule[r.rule] for r in everything if r.rule in by_rule]
-        scored = [r for r in everything if r.rule in by_rule]
-        store.replace_results(run_id, unit["name"], list(mine), results,
-                              score=unit_score(all_rules, scored))
+        judged = {r.rule for r in results}
+        others = [SimpleNamespace(rule=r["rule"], status=r["status"], severity=r["severity"])
+                  for r in store.result_rows(run_id, unit["name"]) if r["rule"] not in judged]
+        store.replace_results(run_id, unit["name"], judged, results,
+                              score=unit_score(others + results,
+                                               rulebook.applicable(unit["type"], unit["name"])))
         written += len(results)
     return written
