@@ -91,7 +91,7 @@ def measure_polite(args, work: Path):
 
 
 def measure(args, work: Path):
-    if args.polite:
+    if args.polite is not None:
         return measure_polite(args, work)
     n = generate(work / "site", args.pages, __import__("datetime").date(2023, 3, 15))
     server = serve(work / "site")

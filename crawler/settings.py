@@ -86,7 +86,11 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.httpcache.NoStaleCacheMiddleware": 900,      # never a cached copy for a failed request
     "crawler.middlewares.RedirectLoopMiddleware": 650,   # sees a 3xx before RedirectMiddleware (600)
 }
-EXTENSIONS = {"scrapy.extensions.telnet.TelnetConsole": None}
+EXTENSIONS = {
+    "scrapy.extensions.telnet.TelnetConsole": None,
+    "scrapy.extensions.throttle.AutoThrottle": None,
+    "crawler.throttle.RevalidationAwareAutoThrottle": 0,   # a 304 tells the pace as a 200 does
+}
 
 
 def _from_env():

@@ -4,6 +4,7 @@ always revalidated (a changed list is fetched and its new article crawled); the 
 first audit's; a changed parser reuses nothing."""
 import hashlib
 import os
+import re
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -146,6 +147,20 @@ def test_articles_are_revalidated_when_the_lifetime_is_zero_or_the_parser_change
     server.log.clear()
     audit(tmp_path, server, {"ZWGK_MAX_LINKS_PER_PAGE": "4000"})
     assert server.requested(article(1)) == []
+
+
+def test_304_answers_set_the_pace_of_a_reaudit_as_200_answers_do(server, tmp_path):
+    """AutoThrottle (on, as shipped) lowers its start delay as answers come back fast; Scrapy's own
+    ignores every answer other than 200, so a re-audit of 304s stayed at the start delay."""
+    audit(tmp_path, server)
+    server.log.clear()
+    audit(tmp_path, server, {"ZWGK_ARTICLE_REVALIDATE_DAYS": "0"})      # every page revalidated
+    assert server.requested(article(1)) == [304]
+    assert {status for _path, status in server.log} <= {304, 404}        # 404: robots.txt
+    log = (tmp_path / "zwgk-logs" / "audit-2.log").read_text(encoding="utf-8")
+    start = 1000 * float(re.search(r"'AUTOTHROTTLE_START_DELAY': ([0-9.]+)", log).group(1))
+    lowest = int(re.search(r"'autothrottle/min_delay_ms': (\d+)", log).group(1))
+    assert lowest < start / 2
 
 
 def test_a_site_that_went_down_is_not_audited_on_its_cached_pages(tmp_path):
