@@ -285,7 +285,7 @@ def run_units_audit(args, units, store) -> int:
     from crawler.storage import StorageError
 
     as_of = _as_of(args.as_of)
-    rulebook = _load_rulebook(getattr(args, "rulebook", "jiangmen-2022"))
+    rulebook = getattr(args, "loaded_rulebook", None) or _load_rulebook(getattr(args, "rulebook", "jiangmen-2022"))
     max_pages = _max_pages(getattr(args, "max_pages", 2000))
     out = _out_dir(args.out)
     redis_url = getattr(args, "redis", None)
@@ -387,7 +387,7 @@ def cmd_audit(args) -> int:
         raise UsageError(str(exc)) from None
     # Bad input is refused before anything is created: no database, no output folder.
     _as_of(args.as_of)
-    _load_rulebook(args.rulebook)
+    args.loaded_rulebook = _load_rulebook(args.rulebook)
     _max_pages(args.max_pages)
     _check_out_writable(args.out)
     if getattr(args, "redis", None):

@@ -1,1 +1,1 @@
-"""zwgk reports: pure — results in, files out (jinja2 HTML with autoescape, pandas XLSX/CSV)."""
+"""zwgk reports: pure — results in, files out (jinja2 HTML with autoescape, XlsxWriter XLSX, CSV)."""
