@@ -36,6 +36,10 @@ DOWNLOAD_WARNSIZE = 5 * 1024 * 1024
 DNS_TIMEOUT = 10
 COOKIES_ENABLED = False
 TELNETCONSOLE_ENABLED = False
+# Scrapy 2.19's RemoteControl runs a local HTTP server per crawler that executes Python sent to
+# it, and writes its port and token to the user's profile: not on a machine that audits every
+# night unattended
+REMOTE_CONTROL_ENABLED = False
 LOG_LEVEL = "WARNING"
 HTTPERROR_ALLOW_ALL = True              # record 4xx/5xx; the spider decides what they mean
 REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
