@@ -24,7 +24,7 @@ import re
 
 from checks.model import Finding
 from checks.text import norm
-from crawler.pageparse import fold
+from crawler.pageparse import fold, with_class_or_id
 from crawler.scope import normalise_url
 
 ID = "broken_links"
@@ -72,8 +72,8 @@ def soft_404(site, page, params) -> tuple[str, str] | None:
     parts = [page.title]
     if doc is not None:
         parts += [fold(h.text_content()) for h in doc.iter("h1", "h2", "h3")]
-        parts += [fold(el.text_content()) for el in doc.iter()
-                  if isinstance(el.tag, str) and _ERROR_BOX.search(f"{el.get('class', '')} {el.get('id', '')}")]
+        parts += [fold(el.text_content()) for el in with_class_or_id(doc)
+                  if _ERROR_BOX.search(f"{el.get('class', '')} {el.get('id', '')}")]
     for part in parts:
         marker = _has_marker(part, params["soft404_markers"])
         if marker:

@@ -5,7 +5,7 @@ import re
 
 from lxml import etree
 
-from crawler.pageparse import fold
+from crawler.pageparse import fold, with_class_or_id
 from checks.text import norm
 
 _LEAD_WORDS = ("当前位置", "您的位置", "您现在的位置", "所在位置", "现在位置", "当前栏目")
@@ -33,8 +33,8 @@ def _container(doc):
                 if any(True for _ in el.iter("a")):
                     return el
                 el = el.getparent()
-    for el in doc.iter():
-        if isinstance(el.tag, str) and _CLASS.search(f"{el.get('class', '')} {el.get('id', '')}"):
+    for el in with_class_or_id(doc):
+        if _CLASS.search(f"{el.get('class', '')} {el.get('id', '')}"):
             if any(True for _ in el.iter("a")) and len(fold(el.text_content())) < 200:
                 return el
     return None

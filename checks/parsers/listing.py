@@ -132,7 +132,11 @@ def _text(el) -> str:
 
 
 def _anchor_title(a) -> str:
-    text = fold(a.text_content())
+    return _title_of(a, fold(a.text_content()))
+
+
+def _title_of(a, text: str) -> str:
+    """The anchor's title: its text, or its title attribute when that is longer (a cut title)."""
     attr = fold(a.get("title"))
     if attr and (len(attr) > len(text) or text.endswith(("...", "…"))):
         return attr
@@ -242,15 +246,31 @@ def _container(a):
     return None
 
 
-def _content_anchors(el, base) -> list:
-    return [a for a in el.iter("a") if _href(a, base) and len(norm(_anchor_title(a))) >= MIN_TITLE_CHARS
-            and not _PAGER_TEXT.match(_text(a))]
+class _Anchors:
+    """What list parsing asks of each anchor of one page (its URL, title and text), worked out
+    once: a row's anchor is looked at again as part of its row, and text_content() is the cost."""
+
+    def __init__(self, base: str):
+        self.base = base
+        self._seen: dict = {}     # element -> (url, title, text, is_content); keeps the proxies alive
+
+    def facts(self, a) -> tuple:
+        got = self._seen.get(a)
+        if got is None:
+            url = _href(a, self.base)
+            text = _text(a)
+            title = _title_of(a, text)
+            content = bool(url) and len(norm(title)) >= MIN_TITLE_CHARS and not _PAGER_TEXT.match(text)
+            got = self._seen[a] = (url, title, text, content)
+        return got
+
+    def is_content(self, a) -> bool:
+        """A link to a document or article (title-length text), not a pager or a menu entry."""
+        return self.facts(a)[3]
 
 
-def _generic_row(a, row_el, base, page_url) -> ListRow:
-    url = _href(a, base)
-    title = _anchor_title(a)
-    a_text = _text(a)
+def _generic_row(a, row_el, base, page_url, anchors: _Anchors) -> ListRow:
+    url, title, a_text, _ = anchors.facts(a)
     outside = _text(row_el).replace(a_text, " ", 1)
     when = parse_date(outside)
     when_text, source = (outside, "row") if when else ("", "")
@@ -311,18 +331,19 @@ def list_rows(site, page) -> list[ListRow]:
         group += 1
 
     groups: dict = {}
+    anchors = _Anchors(base)
     for a in doc.iter("a"):
-        if not _href(a, base) or len(norm(_anchor_title(a))) < MIN_TITLE_CHARS or _PAGER_TEXT.match(_text(a)):
+        if not anchors.is_content(a):
             continue
-        if any(anc in handled for anc in a.iterancestors("table")):
+        if handled and any(anc in handled for anc in a.iterancestors("table")):
             continue
         row_el = _container(a)
-        if row_el is None or len(_content_anchors(row_el, base)) != 1:
+        if row_el is None or sum(1 for x in row_el.iter("a") if anchors.is_content(x)) != 1:
             continue
         if position_of(a) in ("nav", "header", "footer"):
             continue
         parent = row_el.getparent()
-        groups.setdefault(parent, []).append(_generic_row(a, row_el, base, page.final_url))
+        groups.setdefault(parent, []).append(_generic_row(a, row_el, base, page.final_url, anchors))
     for members in groups.values():
         dated = sum(1 for r in members if r.date is not None)
         avg = sum(len(norm(r.title)) for r in members) / len(members)
