@@ -77,6 +77,11 @@ def _max_pages(value: int) -> int:
     return value
 
 
+# Stored pages of older audits are deleted once an audit completes (results are kept forever):
+# the database stops growing by every night's pages. 0 keeps everything.
+KEEP_PAGES = 3
+
+
 def audit_options(sp):
     sp.add_argument("--cache-dir", dest="cache_dir", help="HTTP 缓存目录（默认：数据库旁的 zwgk-httpcache）")
     sp.add_argument("--no-cache", dest="no_cache", action="store_true", help="不使用 HTTP 缓存")
@@ -84,6 +89,8 @@ def audit_options(sp):
     sp.add_argument("--webhook", help="巡检完成后把摘要 JSON 以 POST 发送到此网址")
     sp.add_argument("--unit-time-budget", dest="unit_time_budget", type=int,
                     help="每个单位的抓取时间上限（秒，默认 3600）")
+    sp.add_argument("--keep-pages", dest="keep_pages", type=int, default=KEEP_PAGES,
+                    help=f"保留最近几次完成的巡检所抓取的页面（默认 {KEEP_PAGES}；更早的只保留结果；0 表示全部保留）")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -318,6 +325,7 @@ def run_units_audit(args, units, store) -> int:
             reachable = {r.unit["name"]: r.reachable for r in results}
             results = None      # the Sites (every page) are not needed for the reports: free them
         store.finish_run(run_id, complete=True)
+        _prune_pages(args, store)
     except BaseException:
         if redis_url and run_id is not None:   # workers may outlive us: say now it is incomplete
             try:
@@ -332,6 +340,21 @@ def run_units_audit(args, units, store) -> int:
         cards, reachable = cards_for_run(store, run_id)
     _publish_audit(args, store, run_id, as_of, rulebook, cards, reachable, out, log_path)
     return EXIT_OK
+
+
+def _prune_pages(args, store):
+    keep = getattr(args, "keep_pages", KEEP_PAGES)
+    if keep is None or keep < 1:
+        return
+    from crawler.storage import StorageError
+    try:
+        old_runs, old_pages = store.prune_pages("audit", keep)
+    except StorageError as exc:     # the audit is complete and stored; pruning waits for the next one
+        print(f"zwgk: 未能删除较早巡检的页面: {exc}", file=sys.stderr)
+        return
+    if old_pages:
+        print(f"已删除 {old_runs} 次较早巡检保存的 {old_pages} 个页面（保留最近 {keep} 次；结果不受影响）",
+              file=sys.stderr)
 
 
 def _run_distributed(args, store, run_id, units, rulebook, as_of, max_pages, settings, browser, why, out):

@@ -379,6 +379,26 @@ class Store:
         with self.engine.connect() as conn:
             return conn.execute(select(runs).where(runs.c.id == run_id)).mappings().first()
 
+    @_writes
+    def prune_pages(self, kind: str, keep: int) -> tuple[int, int]:
+        """Delete the stored pages of runs of this kind older than its newest `keep` complete runs;
+        (runs, pages) deleted. Results, units and runs stay: history, trends and `zwgk report
+        --run N` read only those. Pages are what a database grows by (about 10 KB a page, every
+        night); the last audits' pages are kept for the next re-audit and for inspection."""
+        if keep < 1:
+            return 0, 0
+        with self.engine.begin() as conn:
+            kept = [r.id for r in conn.execute(
+                select(runs.c.id).where(runs.c.kind == kind, runs.c.complete.is_(True))
+                .order_by(runs.c.id.desc()).limit(keep))]
+            if len(kept) < keep:
+                return 0, 0
+            old = select(runs.c.id).where(runs.c.kind == kind, runs.c.id < min(kept)).scalar_subquery()
+            olds = conn.execute(select(func.count(func.distinct(pages.c.run_id)))
+                                .where(pages.c.run_id.in_(old))).scalar()
+            gone = conn.execute(delete(pages).where(pages.c.run_id.in_(old))).rowcount
+        return olds or 0, gone or 0
+
     def latest_complete_run(self, kind: str | None = None):
         q = select(runs).where(runs.c.complete.is_(True))
         if kind:

@@ -80,14 +80,14 @@ class _Handler(BaseHTTPRequestHandler):
             self.wfile.write(data)
 
 
-def audit(tmp_path, server, env=None):
+def audit(tmp_path, server, env=None, *options):
     (tmp_path / "units.yaml").write_text(
         f"units:\n  - {{name: 测试单位, type: department, url: '{server.url}'}}\n", encoding="utf-8")
     saved = dict(os.environ)
     os.environ.update(env or {})
     try:
         proc = zwgk("audit", "--units", str(tmp_path / "units.yaml"), "--as-of", AS_OF, "--no-browser",
-                    "--db", f"sqlite:///{tmp_path}/z.db", "--out", str(tmp_path / "out"))
+                    "--db", f"sqlite:///{tmp_path}/z.db", "--out", str(tmp_path / "out"), *options)
     finally:
         os.environ.clear()
         os.environ.update(saved)
@@ -172,3 +172,22 @@ def test_a_site_that_went_down_is_not_audited_on_its_cached_pages(tmp_path):
     [unit] = store.unit_rows(second)
     assert store.unit_rows(first)[0]["status"] == "done"
     assert unit["status"] == "unreachable" and "连接" in unit["error"]
+
+
+
+def test_pages_of_older_audits_are_pruned_and_their_results_kept(server, tmp_path):
+    """--keep-pages N: once an audit completes, the pages stored by audits older than the newest
+    N complete ones are deleted (a nightly database stops growing); results and reports stay."""
+    for _ in range(2):
+        audit(tmp_path, server, None, "--keep-pages", "2")
+    _run, store = audit(tmp_path, server)                                   # the default keeps 3
+    assert [len(store.load_pages(r, "测试单位")) > 0 for r in (1, 2, 3)] == [True, True, True]
+    before = verdicts(store, 1)
+    audit(tmp_path, server, None, "--keep-pages", "2")
+    assert [len(store.load_pages(r, "测试单位")) > 0 for r in (1, 2, 3, 4)] == [False, False, True, True]
+    assert verdicts(store, 1) == before and len(store.unit_rows(1)) == 1
+    report = zwgk("report", "--db", f"sqlite:///{tmp_path}/z.db", "--run", "1", "--out", str(tmp_path / "r1"))
+    assert report.returncode == 0, report.stderr[-2000:]
+    assert (tmp_path / "r1" / "index.html").exists()
+    audit(tmp_path, server, None, "--keep-pages", "0")                 # 0: nothing is deleted
+    assert len(store.load_pages(3, "测试单位")) > 0
