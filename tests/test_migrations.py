@@ -32,6 +32,34 @@ def test_a_new_database_is_created_at_the_newest_revision(tmp_path):
     assert "attempt" in _columns(store.engine, "pages")
 
 
+def _schema(engine) -> dict:
+    insp = sa.inspect(engine)
+    return {t: ({c["name"]: (str(c["type"]), c["nullable"], str(c["default"]).strip("'\"") if c["default"] else None,
+                             c.get("primary_key", 0))
+                 for c in insp.get_columns(t)},
+                sorted((tuple(i["column_names"]), bool(i["unique"])) for i in insp.get_indexes(t)),
+                sorted((tuple(f["constrained_columns"]), f["referred_table"]) for f in insp.get_foreign_keys(t)))
+            for t in insp.get_table_names()}
+
+
+def test_a_new_database_has_the_schema_the_migrations_build(tmp_path):
+    """Store() creates a new database from the models (no Alembic import); the migrations upgrade
+    old ones. Both must give the same tables, columns, defaults, indexes and keys."""
+    from alembic import command
+    from alembic.config import Config
+    from crawler import storage
+    Store(f"sqlite:///{tmp_path}/models.db")
+    migrated = sa.create_engine(f"sqlite:///{tmp_path}/migrated.db")
+    with migrated.begin() as conn:
+        cfg = Config()
+        cfg.set_main_option("script_location", str(storage.Path(storage.__file__).parent / "migrations"))
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "head")
+    models = sa.create_engine(f"sqlite:///{tmp_path}/models.db")
+    assert _schema(models) == _schema(migrated)
+    assert _version(tmp_path / "models.db") == _version(tmp_path / "migrated.db") == SCHEMA_HEAD
+
+
 def test_a_database_from_before_migrations_is_upgraded_and_keeps_its_runs(tmp_path):
     # the session-1 schema: today's tables without the columns migration 0002 added
     engine = sa.create_engine(f"sqlite:///{tmp_path}/old.db")

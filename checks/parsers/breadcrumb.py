@@ -17,8 +17,8 @@ IGNORE = ("正文", "详情", "内容", "详细信息", "文章", "浏览文章"
 
 # The text nodes _LEAD finds (one of its words: what follows them is optional), selected by
 # libxml2 rather than by making every text node of the page a Python string.
-_LEAD_NODES = etree.XPath("//body//text()[not(ancestor::script) and not(ancestor::style)][{}]".format(
-    " or ".join(f"contains(., '{w}')" for w in _LEAD_WORDS)))
+_LEAD_NODES = etree.XPath("//body//text()[{}][not(ancestor::script) and not(ancestor::style)]".format(
+    " or ".join(f"contains(., '{w}')" for w in _LEAD_WORDS)))      # the cheap test first
 
 
 def _container(doc):
