@@ -35,6 +35,7 @@ from checks.parsers.columns import find_columns, visible_marker
 from checks.parsers.infobox import visible_pubdate
 from checks.parsers.listing import list_key, list_pages, list_rows, is_pager_url, yearless_date
 from checks.text import parse_date, url_date
+from crawler.scope import url_kind
 
 ID = "content_freshness"
 NEEDS_BROWSER = False
@@ -230,12 +231,20 @@ def _check_empty(site, params, ctx):
         seen.add(list_key(page.final_url))
         if any(w in page.final_url.lower() for w in params["skip_url_words"]):
             continue
-        if list_rows(site, page):
-            checked += 1
-            continue
-        marker = visible_marker(site, page, params["empty_markers"])
-        if not marker:
-            continue
+        if url_kind(page.final_url) == "article":
+            # An article is not a column, and most pages are articles: it is looked at only when
+            # it shows an "empty" marker (a column at an article-like address), and is not
+            # counted among the list pages checked (its "related articles" are not a column).
+            marker = visible_marker(site, page, params["empty_markers"])
+            if not marker or list_rows(site, page):
+                continue
+        else:
+            if list_rows(site, page):
+                checked += 1
+                continue
+            marker = visible_marker(site, page, params["empty_markers"])
+            if not marker:
+                continue
         checked += 1
         name = _column_name(page)
         if site.looks_script_built(page):

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from checks.parsers.listing import get_page, is_pager_url, list_key, list_rows
 from checks.text import matches_any, norm
+from crawler.scope import url_kind
 
 
 @dataclass
@@ -42,8 +43,9 @@ def find_columns(site, names, max_depth: int = 3, max_name_chars: int = 12) -> l
         if key in out or page.depth > max_depth + 1 or is_pager_url(page.final_url):
             continue
         col = page.meta.get("ColumnName", "")
-        # an article page carries its column's name too: only list pages count
-        if len(list_rows(site, page)) >= 2:
+        # an article page carries its column's name too (and may list related articles): only
+        # list pages count
+        if url_kind(page.final_url) != "article" and len(list_rows(site, page)) >= 2:
             out[key] = ColumnRef(name=col, url=page.final_url, matched=matches_any(col, names) or col)
     return list(out.values())
 
