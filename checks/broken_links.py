@@ -65,6 +65,8 @@ def soft_404(site, page, params) -> tuple[str, str] | None:
     """(status, marker) when a 200 page is really a 'page not found' page, else None: a short page
     whose title, a heading or an error box (class/id error/404/notfound) says 页面不存在 …; an
     article that merely mentions 404 in its text is not one."""
+    if site.cannot_show(page, params["soft404_markers"]) and not _has_marker(page.title, params["soft404_markers"]):
+        return None
     text = site.text(page)
     if len(norm(text)) > params["soft404_max_chars"]:
         return None

@@ -212,6 +212,14 @@ class Site:
             self._docs.put(key, doc, len(html))
         return doc
 
+    @staticmethod
+    def cannot_show(page: PageSnapshot, words) -> bool:
+        """True when none of words can be text of the page: none is in its HTML source, and the
+        source has no character reference (&#...;) that could spell one. A check that looks for
+        words (暂无信息, 页面不存在 …) then need not parse the page at all."""
+        html = page.html
+        return "&#" not in html and not any(w in html for w in words)
+
     def text(self, page: PageSnapshot) -> str:
         """Visible text of a page (scripts and styles left out), folded; recently used texts
         are kept (TEXT_CACHE_CHARS)."""

@@ -73,9 +73,8 @@ def visible_marker(site, page, markers) -> str | None:
     Markers in scripts, templates or hidden elements (a list filled by JavaScript keeps its
     “暂无数据” placeholder hidden) do not count.
     """
-    html = page.html
-    if "&#" not in html and not any(m in html for m in markers):
-        return None     # not in the source at all (nor written as character references): no need to parse
+    if site.cannot_show(page, markers):
+        return None
     doc = site.doc(page)
     if doc is None:
         return None
