@@ -557,7 +557,8 @@ def _substitute(site, rendered_html: dict, reasons: dict, evidence: BrowserEvide
         meta = {**snap.meta, **parsed["meta"]}
         new = dataclasses.replace(snap, html=html, title=parsed["title"] or snap.title, meta=meta,
                                   links=parsed["links"] or snap.links,
-                                  scripts=tuple(dict.fromkeys((*snap.scripts, *parsed["scripts"]))))
+                                  scripts=tuple(dict.fromkeys((*snap.scripts, *parsed["scripts"]))),
+                                  crumbs=parsed["crumbs"])      # read from the rendered page
         snaps.append(new)
         for link in parsed["links"]:
             key = normalise_url(link.url)

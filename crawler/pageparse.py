@@ -141,9 +141,9 @@ def _anchor_text(a) -> str:
 
 
 def extract(html: str, base_url: str, max_links: int = 20000) -> dict:
-    """title, meta, links, scripts of a page; never raises on bad markup."""
+    """title, meta, links, scripts and breadcrumb of a page; never raises on bad markup."""
     doc = parse_document(html, _PLAIN_PARSER)
-    out = {"title": "", "meta": {}, "links": (), "scripts": ()}
+    out = {"title": "", "meta": {}, "links": (), "scripts": (), "crumbs": ()}
     if doc is None:
         return out
     base = base_url
@@ -192,6 +192,9 @@ def extract(html: str, base_url: str, max_links: int = 20000) -> dict:
             except ValueError:
                 pass
     out["scripts"] = tuple(scripts[:500])
+    from crawler.breadcrumb import breadcrumb_items     # here: it builds on this module
+    # read now, while the page is parsed: checks would otherwise parse every article again for it
+    out["crumbs"] = tuple(sys.intern(t) if len(t) <= 32 else t for t in breadcrumb_items(doc))
     return out
 
 

@@ -104,6 +104,7 @@ class PageSnapshot:
     from_cache: bool = False         # the server answered 304: the body is the cached copy
     probe: bool = False              # fetched because a platform usually lives there, not linked
     doc_error: str = ""              # why an attachment's text could not be extracted
+    crumbs: Optional[tuple] = None   # breadcrumb items (首页 … 通知公告); None: not read (older snapshot)
 
     def __post_init__(self):
         # Header names, and values such as the server or content type, are the same on every
@@ -128,6 +129,8 @@ class PageSnapshot:
         d["links"] = [l.to_dict() if isinstance(l, Link) else l for l in self.links]
         d["scripts"] = list(self.scripts)
         d["redirects"] = list(self.redirects)
+        if self.crumbs is not None:
+            d["crumbs"] = list(self.crumbs)
         return d
 
     @classmethod
@@ -136,6 +139,8 @@ class PageSnapshot:
         d["links"] = tuple(Link.shared(**l) if isinstance(l, dict) else l for l in d.get("links") or ())
         d["scripts"] = tuple(d.get("scripts") or ())
         d["redirects"] = tuple(d.get("redirects") or ())
+        if d.get("crumbs") is not None:
+            d["crumbs"] = tuple(d["crumbs"])
         known = cls.__dataclass_fields__
         return cls(**{k: v for k, v in d.items() if k in known})
 

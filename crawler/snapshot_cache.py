@@ -36,12 +36,12 @@ from crawler.scope import normalise_url, url_kind
 log = logging.getLogger(__name__)
 
 # Whatever turns a response into a snapshot: a change in any of these makes stored snapshots stale.
-_PARSER_SOURCES = ("pageparse.py", "decoding.py", "gkmlpt.py", "attachments.py", "snapshot.py",
-                   "scope.py", "spiders/portal.py")
+_PARSER_SOURCES = ("pageparse.py", "breadcrumb.py", "decoding.py", "gkmlpt.py", "attachments.py",
+                   "snapshot.py", "scope.py", "spiders/portal.py")
 _PARSER_SETTINGS = ("MAX_LINKS_PER_PAGE", "GKMLPT_MAX_PAGES", "DOWNLOAD_MAXSIZE")
 # Fields of a snapshot that come from parsing the body; the rest describe this fetch.
 PARSED_FIELDS = ("html", "encoding", "declared_encoding", "title", "meta", "links", "scripts",
-                 "doc_text", "doc_error", "body_text", "truncated")
+                 "doc_text", "doc_error", "body_text", "truncated", "crumbs")
 SIDECAR = "zwgk-parser.json"
 
 

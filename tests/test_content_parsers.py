@@ -124,3 +124,24 @@ def test_breadcrumb_of_real_page_and_of_a_location_bar():
                 '<a href="/zwgk/tzgg/">通知公告</a> &gt; 正文</div>')
     assert breadcrumb(s, p) == ["首页", "政务公开", "通知公告", "正文"]
     assert crumb_column(s, p, "关于做好通知公告工作的通知") == "通知公告"
+
+
+def test_the_spider_reads_the_breadcrumb_with_the_page_and_older_snapshots_still_get_one():
+    """PageSnapshot.crumbs is read by pageparse.extract while the page is parsed, so the checks
+    need not parse every article again; a snapshot stored before (crumbs None) is parsed here."""
+    from crawler.pageparse import extract
+    from crawler.snapshot import PageSnapshot
+    html = ('<html><body><div class="nav"><a href="/">首页</a></div><div class="pos">当前位置：'
+            '<a href="/">首页</a> &gt; <a href="/zwgk/">政务公开</a> &gt; <a href="/zwgk/tzgg/">通知公告</a>'
+            ' &gt; 正文</div><h1>关于某事的通知</h1></body></html>')
+    url = "http://www.example.gov.cn/zwgk/tzgg/202303/t20230301_1.html"
+    parsed = extract(html, url)
+    assert parsed["crumbs"] == ("首页", "政务公开", "通知公告", "正文")
+    fresh = PageSnapshot(url=url, final_url=url, status=200, html=html, crumbs=parsed["crumbs"])
+    older = PageSnapshot.from_dict({k: v for k, v in fresh.to_dict().items() if k != "crumbs"})
+    assert older.crumbs is None and PageSnapshot.from_dict(fresh.to_dict()).crumbs == parsed["crumbs"]
+    from checks.site import Site
+    for snap in (fresh, older):
+        s = Site(url, [snap])
+        assert breadcrumb(s, snap) == ["首页", "政务公开", "通知公告", "正文"]
+        assert crumb_column(s, snap, "关于某事的通知") == "通知公告"

@@ -469,6 +469,8 @@ class PortalSpider(scrapy.Spider):
             data.update({k: same[k] for k in PARSED_FIELDS if k in same})
             data["links"] = tuple(Link(**l) for l in data.get("links") or ())
             data["scripts"] = tuple(data.get("scripts") or ())
+            if data.get("crumbs") is not None:
+                data["crumbs"] = tuple(data["crumbs"])
         elif gkmlpt.is_api_url(response.url) and ("json" in ctype or body.lstrip()[:1] in (b"{", b"[")):
             data.update(self._gkmlpt_list(response, body, ctype))
         elif looks_html and not any(t in ctype for t in _NO_TEXT_TYPES) and not looks_binary(body):
@@ -480,7 +482,7 @@ class PortalSpider(scrapy.Spider):
             if gkmlpt.is_index_url(response.url) and "_CONFIG" in decoded.text:
                 links = links + self._gkmlpt_columns(decoded.text, response.url)
             data.update(title=parsed["title"], meta=parsed["meta"], links=links,
-                        scripts=parsed["scripts"])
+                        scripts=parsed["scripts"], crumbs=parsed["crumbs"])
         elif in_scope and 200 <= response.status < 300 and kind_of(body, ctype, response.url):
             data["doc_text"], data["doc_error"] = extract_text(body, ctype, response.url)
         data["probe"] = bool(response.meta.get("probe"))
