@@ -136,14 +136,16 @@ def _as_row(row) -> ListRow:
     return row_from_mapping(row)
 
 
+_TABLE_TAG = re.compile(r"<table", re.I)
+
+
 def site_rows(site) -> list[ListRow]:
     """Rows with a status: from every fetched list page, plus the Site's platform rows if any."""
     rows = []
     for page in site.pages:
         # a status (有效性) comes only from a table with a header row: a page without a table
-        # has none, and need not be parsed for its lists
-        doc = site.doc(page)
-        if doc is not None and next(doc.iter("table"), None) is not None:
+        # has none, and need not be parsed at all
+        if _TABLE_TAG.search(page.html):
             rows.extend(r for r in list_rows(site, page) if r.status)
     for hook in ("gkmlpt_rows", "platform_rows"):
         platform = getattr(site, hook, None)

@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 import unicodedata
 import weakref
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
@@ -410,15 +411,19 @@ def _find_reports(site, spec: ReportSpec, unit: dict) -> ReportSearch:
     # 1. the report column: short link texts naming it, and list pages whose metadata names it
     seen_cols = set()
     col_names = [n for n in (_norm(x) for x in spec.names) if n]
+    names_column: dict[str, bool] = {}    # link text -> names the column: decided once per text
     for link in (lk for p in site.pages for lk in p.links):
-        text = _norm(link.text)
-        if not text or len(text) > 16 or not any(n in text for n in col_names):
+        ok = names_column.get(link.text)
+        if ok is None:
+            text = _norm(link.text)
+            ok = (bool(text) and len(text) <= 16 and any(n in text for n in col_names)
+                  and not any(x in text for x in spec.column_exclude))
+            if ok:
+                tm = match_title(link.text, spec)
+                ok = not (tm and tm.year)     # a report's own link, not the column
+            names_column[link.text] = ok
+        if not ok:
             continue
-        if any(x in text for x in spec.column_exclude):
-            continue
-        tm = match_title(link.text, spec)
-        if tm and tm.year:
-            continue                      # a report's own link, not the column
         k = list_key(link.url)
         if k in seen_cols:
             continue
@@ -432,11 +437,12 @@ def _find_reports(site, spec: ReportSpec, unit: dict) -> ReportSearch:
         if not pages:
             unseen.append((link.url, why or "栏目页面不是可解析的网页"))
         col_pages.extend(pages)
+    spec_names = [m for m in (norm(n) for n in spec.names) if m]
     for page in site.pages:
-        col = f"{page.meta.get('ColumnName', '')} {page.meta.get('ColumnType', '')}"
-        if not any(norm(n) in norm(col) for n in spec.names if norm(n)):
+        col = norm(f"{page.meta.get('ColumnName', '')} {page.meta.get('ColumnType', '')}")
+        if not any(n in col for n in spec_names):
             continue
-        if any(x in norm(col) for x in spec.column_exclude):
+        if any(x in col for x in spec.column_exclude):
             continue
         tm = match_title(_page_title(page), spec)
         if tm and tm.year:
@@ -449,6 +455,7 @@ def _find_reports(site, spec: ReportSpec, unit: dict) -> ReportSearch:
         col_pages.extend(list_pages(site, page.final_url, max_pages=spec.max_list_pages))
     # pager pages of the column that were not fetched
     col_keys = {list_key(p.final_url) for p in col_pages}
+    col_dirs = None
     for page in list(col_pages):
         for nxt in pagination(site, page):
             if list_key(nxt) in col_keys:
@@ -460,8 +467,12 @@ def _find_reports(site, spec: ReportSpec, unit: dict) -> ReportSearch:
         if site.looks_script_built(page) and not list_rows(site, page):
             unseen.append((page.final_url, "栏目列表可能由脚本生成，静态抓取看不到条目"))
         total = re.search(r"共\s*(\d+)\s*页", site.text(page))
-        fetched = sum(1 for p in col_pages if _directory_of(p.final_url) == _directory_of(page.final_url))
-        if total and int(total.group(1)) > fetched and not pagination(site, page):
+        if total is None:
+            continue
+        if col_dirs is None:     # pages fetched per list folder, counted once (not per page)
+            col_dirs = Counter(_directory_of(p.final_url) for p in col_pages)
+        fetched = col_dirs[_directory_of(page.final_url)]
+        if int(total.group(1)) > fetched and not pagination(site, page):
             unseen.append((page.final_url, f"栏目共 {total.group(1)} 页，翻页链接由脚本生成，只看到 {fetched} 页"))
 
     # 2. candidates: every link or page whose title names a report of this kind
