@@ -22,6 +22,7 @@ recomputed every time.
 """
 from __future__ import annotations
 
+import bisect
 import hashlib
 import json
 import logging
@@ -43,6 +44,7 @@ _PARSER_SETTINGS = ("MAX_LINKS_PER_PAGE", "GKMLPT_MAX_PAGES", "DOWNLOAD_MAXSIZE"
 PARSED_FIELDS = ("html", "encoding", "declared_encoding", "title", "meta", "links", "scripts",
                  "doc_text", "doc_error", "body_text", "truncated", "crumbs")
 SIDECAR = "zwgk-parser.json"
+STORED_BLOB = "_stored_blob"     # load(): the stored bytes of the snapshot, beside its fields
 
 
 def parser_fingerprint(settings) -> str:
@@ -130,7 +132,10 @@ class SnapshotCache:
         self.run_id = None
         self.reused = 0                                  # snapshots served from here
         from crawler.storage import pages, runs
-        self._by_id = select(pages.c.data).where(pages.c.id == bindparam("id"))
+        self._window = select(pages.c.id, pages.c.data).where(
+            pages.c.id.in_(bindparam("ids", expanding=True)))
+        self._ahead: dict[int, bytes] = {}    # blobs read ahead of their turn (see load)
+        self._order: list[int] = []           # the unit's page ids, in the order they were stored
         self._conn = None
         with self.engine.connect() as conn:
             candidates = conn.execute(
@@ -147,6 +152,7 @@ class SnapshotCache:
                     self.run_id = run_id
                     for row in rows:
                         self.index.setdefault(normalise_url(row.url), (row.id, row.fetched_at or ""))
+                    self._order = [row.id for row in rows]
                     break
 
     @classmethod
@@ -175,16 +181,34 @@ class SnapshotCache:
         entry = self.index.get(normalise_url(url))
         if entry is None:
             return None
-        if self._conn is None:
-            self._conn = self.engine.connect()     # one connection for the many small reads
-        blob = self._conn.execute(self._by_id, {"id": entry[0]}).scalar()
-        self._conn.rollback()      # hold no transaction open between reads (PostgreSQL)
+        blob = self._ahead.pop(entry[0], None)
+        if blob is None:
+            blob = self._read_from(entry[0])
         if blob is None:
             return None
         try:
-            return json.loads(zlib.decompress(blob))
+            stored = json.loads(zlib.decompress(blob))
         except (zlib.error, ValueError):
             return None
+        stored[STORED_BLOB] = blob       # a page reused as it is is stored again as these bytes
+        return stored
+
+    READ_AHEAD = 64
+
+    def _read_from(self, page_id: int) -> bytes | None:
+        """The blob of page_id, and those of the pages stored after it, kept for their turn: a
+        re-audit asks for pages in about the order the last audit stored them, and one query
+        for many saves a round trip each."""
+        if self._conn is None:
+            self._conn = self.engine.connect()     # one connection for the many reads
+        at = bisect.bisect_left(self._order, page_id)
+        ids = self._order[at:at + self.READ_AHEAD] or [page_id]
+        if len(self._ahead) > 4 * self.READ_AHEAD:
+            self._ahead.clear()                    # read ahead but never asked for: let them go
+        rows = self._conn.execute(self._window, {"ids": ids}).all()
+        self._conn.rollback()      # hold no transaction open between reads (PostgreSQL)
+        self._ahead.update((r.id, r.data) for r in rows)
+        return self._ahead.pop(page_id, None)
 
     def fresh_article(self, url: str) -> dict | None:
         """A stored article or attachment fetched (or revalidated) less than ARTICLE_REVALIDATE_DAYS

@@ -442,8 +442,13 @@ class PortalSpider(scrapy.Spider):
         stored: its fetched_at stays the time the server last sent or confirmed it (so it ages
         and is asked for again after ARTICLE_REVALIDATE_DAYS), and it keeps the page it was
         reached from then. Which page links to an article first depends on the order pages
-        come back in, which a reused article changes; the verdicts must not."""
-        return PageSnapshot.from_dict({**stored, "from_cache": True})
+        come back in, which a reused article changes; the verdicts must not. Being unchanged, it
+        is stored again as the very bytes it was stored as (Store.add_page), not re-serialised."""
+        from crawler.snapshot_cache import STORED_BLOB
+        snapshot = PageSnapshot.from_dict(stored)
+        if stored.get(STORED_BLOB):
+            object.__setattr__(snapshot, STORED_BLOB, stored[STORED_BLOB])
+        return snapshot
 
     def parse_page(self, response):
         stored = response.meta.get("zwgk_stored")
