@@ -59,8 +59,18 @@ class Scope:
             path = posixpath.dirname(path).rstrip("/") + "/"    # /index.html -> / (not //)
         self.path = path
         self.prefix_url = f"{base.scheme}://{base.netloc}{path}"
+        self._answers: dict[str, bool] = {}
 
     def __contains__(self, url: str) -> bool:
+        # every page repeats the navigation and footer: each URL is worked out once
+        inside = self._answers.get(url)
+        if inside is None:
+            if len(self._answers) >= 65536:
+                self._answers.clear()
+            inside = self._answers[url] = self._contains(url)
+        return inside
+
+    def _contains(self, url: str) -> bool:
         try:
             p = urlsplit(url)
             port = p.port or default_port(p.scheme)
@@ -125,6 +135,7 @@ _ARTICLE_URL = re.compile(r"/t\d{8}_\d+|/content/|post_\d+|/art/\d{4}/|content_\
 _PAGER_URL = re.compile(r"(index|list)[_-]\d+\.s?html?$|[?&](page|pageindex|pageno|p|curpage)=\d+", re.I)
 
 
+@lru_cache(maxsize=65536)
 def url_kind(url: str) -> str:
     """"article" (a dated document page), "attachment", "pager" (a later page of a list) or
     "page" (anything else: home, columns, hubs). Columns are linked from pages of the last kind."""
