@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from crawler.pageparse import parse_document, fold
 from crawler.scope import PLAN_SKIPPED, Scope, normalise_url
 from crawler.snapshot import PageSnapshot, Link
-from checks.text import matches_any, norm
+from checks.text import matches_any, norm, normed_names
 
 NAV_POSITIONS = ("nav", "header")
 
@@ -151,6 +151,7 @@ class Site:
                 self._by_url.setdefault(normalise_url(u), s)
         self._pages: list[PageSnapshot] | None = None
         self._link_index: dict[str, array] | None = None
+        self._normed_texts: list | None = None     # [(normalised text, places)] of _link_index
         self._numbers: dict[int, int] | None = None     # id(snapshot) -> its place in snapshots
         self._docs = LRUCache(self.DOC_CACHE_CHARS)
         self._texts = LRUCache(self.TEXT_CACHE_CHARS)
@@ -301,8 +302,11 @@ class Site:
                 order.setdefault(i, place)
         found = []                      # (place, link number, page, link, matched name)
         snaps = self.snapshots
-        for text, places in self._links_by_text().items():
-            m = matches_any(text, names)
+        pairs = normed_names(names)
+        if self._normed_texts is None:  # the index's texts, normalised once per Site
+            self._normed_texts = [(norm(text), places) for text, places in self._links_by_text().items()]
+        for t, places in self._normed_texts:
+            m = next((name for name, n in pairs if n in t), None) if t else None
             if not m:
                 continue
             for i, n in zip(places[::2], places[1::2]):

@@ -29,16 +29,22 @@ def _normed_names(names: tuple) -> tuple:
     return tuple((name, n) for name in names for n in (norm(name),) if n)
 
 
+def normed_names(names) -> tuple:
+    """(name, normalised name) of each name that normalises to something: what matches_any
+    compares; a caller matching many texts against the same names asks for it once."""
+    try:
+        # a rule's names are asked about for every link text: normalise them once
+        return _normed_names(tuple(names))
+    except TypeError:
+        return _normed_names.__wrapped__(tuple(names))
+
+
 def matches_any(text: str, names) -> str | None:
     """The first name contained in text (both normalised), or None."""
     t = norm(text)
     if not t:
         return None
-    try:
-        # a rule's names are asked about for every link text: normalise them once
-        pairs = _normed_names(tuple(names))
-    except TypeError:
-        pairs = _normed_names.__wrapped__(tuple(names))
+    pairs = normed_names(names)
     for name, n in pairs:
         if n in t:
             return name
