@@ -293,6 +293,8 @@ class PortalSpider(scrapy.Spider):
         # would otherwise fill the scheduler with requests that can only be turned away).
         inside.sort(key=lambda t: (-t[0], t[1]))
         left = max(0, self.budget.max_pages - self.budget.spent)
+        if self.previous is not None and self.previous.well_within(self.budget.max_pages):
+            self.previous.prefetch_fresh(link.url for _, _, link in inside[:left])
         for priority, _, link in inside[:left]:
             reused = self._reuse_fresh_article(link.url)
             if reused is None:
