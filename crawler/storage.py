@@ -270,8 +270,9 @@ class Store:
 
     # -- pages ------------------------------------------------------------------------------
     def add_page(self, run_id: int, unit_name: str, snap: PageSnapshot):
-        # a page reused exactly as an earlier audit stored it carries those bytes (snapshot_cache)
-        blob = snap.__dict__.get("_stored_blob") or zlib.compress(
+        # a page reused exactly as an earlier audit stored it carries those bytes (snapshot_cache);
+        # once stored they are let go, not kept with the page until the checks are done
+        blob = snap.__dict__.pop("_stored_blob", None) or zlib.compress(
             json.dumps(snap.to_dict(), ensure_ascii=False).encode("utf-8"), 6)
         self._page_buffer.append(dict(run_id=run_id, unit_name=unit_name, url=snap.url,
                                       final_url=snap.final_url, status=snap.status,
