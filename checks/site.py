@@ -96,24 +96,6 @@ class _Backlinks(Mapping):
         return len(self._places)
 
 
-class _MemoScope(Scope):
-    """The unit's Scope, with membership answers remembered: checks ask `url in site.scope`
-    for the same navigation and list links on every page, and each answer parses the URL."""
-
-    def __init__(self, start_url: str, prefix: str | None = None):
-        super().__init__(start_url, prefix)
-        self._answers: dict[str, bool] = {}
-
-    def __contains__(self, url: str) -> bool:
-        try:
-            return self._answers[url]
-        except KeyError:
-            inside = self._answers[url] = super().__contains__(url)
-            return inside
-        except TypeError:            # not a string: let Scope decide, without remembering
-            return super().__contains__(url)
-
-
 @dataclass(frozen=True)
 class LinkHit:
     """A link found on a page: where it sits, and the snapshot of its target if fetched."""
@@ -134,7 +116,7 @@ class Site:
                  budget_refused=(), external_skipped: int = 0, unit: dict | None = None,
                  traps=(), crawl_incomplete: str = ""):
         self.start_url = start_url
-        self.scope = _MemoScope(start_url, scope)
+        self.scope = Scope(start_url, scope)   # remembers its answers per URL
         self.unit = unit or {}
         self.snapshots: list[PageSnapshot] = list(snapshots)
         self.budget_refused = [normalise_url(u) for u in budget_refused]

@@ -62,13 +62,17 @@ class Scope:
         self._answers: dict[str, bool] = {}
 
     def __contains__(self, url: str) -> bool:
-        # every page repeats the navigation and footer: each URL is worked out once
-        inside = self._answers.get(url)
-        if inside is None:
+        # every page repeats the navigation and footer, and checks ask about the same links on
+        # every page: each URL is worked out once
+        try:
+            return self._answers[url]
+        except KeyError:
             if len(self._answers) >= 65536:
                 self._answers.clear()
             inside = self._answers[url] = self._contains(url)
-        return inside
+            return inside
+        except TypeError:            # not a string: decide, without remembering
+            return self._contains(url)
 
     def _contains(self, url: str) -> bool:
         try:

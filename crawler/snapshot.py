@@ -75,6 +75,11 @@ class _Packed:
         return bool(obj.__dict__.get(self.slot))
 
 
+# Attribute of a snapshot reused exactly as an earlier audit stored it: those stored bytes, so
+# Store.add_page writes them again instead of serialising the snapshot anew.
+STORED_BLOB = "_stored_blob"
+
+
 @dataclass(frozen=True)
 class PageSnapshot:
     url: str                         # the URL requested

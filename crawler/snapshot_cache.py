@@ -32,6 +32,7 @@ from pathlib import Path
 from sqlalchemy import and_, bindparam, create_engine, select
 
 from crawler.scope import normalise_url, url_kind
+from crawler.snapshot import STORED_BLOB
 
 log = logging.getLogger(__name__)
 
@@ -43,7 +44,6 @@ _PARSER_SETTINGS = ("MAX_LINKS_PER_PAGE", "GKMLPT_MAX_PAGES", "DOWNLOAD_MAXSIZE"
 PARSED_FIELDS = ("html", "encoding", "declared_encoding", "title", "meta", "links", "scripts",
                  "doc_text", "doc_error", "body_text", "truncated", "crumbs")
 SIDECAR = "zwgk-parser.json"
-STORED_BLOB = "_stored_blob"     # load(): the stored bytes of the snapshot, beside its fields
 
 
 def parser_fingerprint(settings) -> str:
@@ -131,7 +131,7 @@ class SnapshotCache:
         self.run_id = None
         self.reused = 0                                  # snapshots served from here
         from crawler.storage import pages, runs
-        self._window = select(pages.c.id, pages.c.data).where(
+        self._by_ids = select(pages.c.id, pages.c.data).where(
             pages.c.id.in_(bindparam("ids", expanding=True)))
         self._ahead: dict[int, bytes] = {}    # blobs read ahead of their turn (prefetch_fresh)
         self._conn = None
@@ -178,9 +178,9 @@ class SnapshotCache:
         entry = self.index.get(normalise_url(url))
         if entry is None:
             return None
+        if entry[0] not in self._ahead:
+            self._read([entry[0]])           # not prefetched (a list or home page, on a 304)
         blob = self._ahead.pop(entry[0], None)
-        if blob is None:
-            blob = self._read_from(entry[0])
         if blob is None:
             return None
         try:
@@ -198,13 +198,9 @@ class SnapshotCache:
             self._ahead.clear()                    # read for links that were not reused after all
         ids = list(page_ids)
         for at in range(0, len(ids), 500):
-            rows = self._conn.execute(self._window, {"ids": ids[at:at + 500]}).all()
+            rows = self._conn.execute(self._by_ids, {"ids": ids[at:at + 500]}).all()
             self._ahead.update((r.id, r.data) for r in rows)
         self._conn.rollback()      # hold no transaction open between reads (PostgreSQL)
-
-    def _read_from(self, page_id: int) -> bytes | None:
-        self._read([page_id])
-        return self._ahead.pop(page_id, None)
 
     def prefetch_fresh(self, urls) -> None:
         """Read at once the stored articles among urls that fresh_article would reuse (by what

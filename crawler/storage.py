@@ -18,7 +18,7 @@ from sqlalchemy import (Boolean, Column, Float, ForeignKey, Index, Integer, Larg
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DatabaseError, OperationalError, NoSuchModuleError
 
-from crawler.snapshot import PageSnapshot
+from crawler.snapshot import STORED_BLOB, PageSnapshot
 
 metadata = MetaData()
 
@@ -272,7 +272,7 @@ class Store:
     def add_page(self, run_id: int, unit_name: str, snap: PageSnapshot):
         # a page reused exactly as an earlier audit stored it carries those bytes (snapshot_cache);
         # once stored they are let go, not kept with the page until the checks are done
-        blob = snap.__dict__.pop("_stored_blob", None) or zlib.compress(
+        blob = snap.__dict__.pop(STORED_BLOB, None) or zlib.compress(
             json.dumps(snap.to_dict(), ensure_ascii=False).encode("utf-8"), 6)
         self._page_buffer.append(dict(run_id=run_id, unit_name=unit_name, url=snap.url,
                                       final_url=snap.final_url, status=snap.status,

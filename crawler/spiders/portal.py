@@ -51,7 +51,7 @@ from crawler.pageparse import extract, fold
 from crawler.scope import (PLAN_SKIPPED, Scope, normalise_url, is_skippable, is_document,
                            looks_like_trap, url_kind)
 from crawler import gkmlpt
-from crawler.snapshot import Link, PageSnapshot
+from crawler.snapshot import STORED_BLOB, Link, PageSnapshot
 
 _PAGINATION = re.compile(r"^(下一页|下页|后页|尾页|末页|上一页|首页|\d{1,3}|>|>>|»|next)$", re.I)
 _HTML_TYPES = ("text/html", "application/xhtml", "text/plain", "application/xml", "text/xml")
@@ -446,7 +446,6 @@ class PortalSpider(scrapy.Spider):
         reached from then. Which page links to an article first depends on the order pages
         come back in, which a reused article changes; the verdicts must not. Being unchanged, it
         is stored again as the very bytes it was stored as (Store.add_page), not re-serialised."""
-        from crawler.snapshot_cache import STORED_BLOB
         snapshot = PageSnapshot.from_dict(stored)
         if stored.get(STORED_BLOB):
             object.__setattr__(snapshot, STORED_BLOB, stored[STORED_BLOB])
