@@ -31,7 +31,7 @@ sys.path.insert(0, str(HERE.parent))
 sys.path.insert(0, str(HERE))
 
 from genportal import generate  # noqa: E402
-from crawler.sample_portals.server import serve  # noqa: E402
+from zwgk.sample_portals.server import serve  # noqa: E402
 from nginx import Nginx, start_nginx  # noqa: E402
 
 
@@ -85,7 +85,7 @@ def measure_polite(args, work: Path):
     server = CountingServer(work / "site", "127.0.0.1", args.polite)
     units = work / "units.yaml"
     units.write_text(f"units:\n  - name: 基准门户\n    type: county\n    url: {server.url}\n", encoding="utf-8")
-    audit = [sys.executable, "-m", "crawler.cli", "audit", "--units", str(units), "--no-browser",
+    audit = [sys.executable, "-m", "zwgk.cli", "audit", "--units", str(units), "--no-browser",
              "--max-pages", str(n * 2), "--as-of", "2023-03-15", "--db", f"sqlite:///{work}/a.db"]
     env = {"ZWGK_HTTPCACHE_DIR": str(work / "cache")}
     try:
@@ -113,7 +113,7 @@ def measure(args, work: Path):
     units = work / "units.yaml"
     units.write_text(f"units:\n  - name: 基准门户\n    type: county\n    url: {url}\n", encoding="utf-8")
     fast = {"ZWGK_AUTOTHROTTLE_ENABLED": "0", "ZWGK_CONCURRENT_REQUESTS_PER_DOMAIN": "16"}
-    audit = [sys.executable, "-m", "crawler.cli", "audit", "--units", str(units), "--no-browser",
+    audit = [sys.executable, "-m", "zwgk.cli", "audit", "--units", str(units), "--no-browser",
              "--max-pages", str(n * 2), "--as-of", "2023-03-15"]
     cache = {**fast, "ZWGK_HTTPCACHE_ENABLED": "1", "ZWGK_HTTPCACHE_DIR": str(work / "cache")}
     if args.memory_only:

@@ -9,7 +9,7 @@ import sys
 import scrapy
 from scrapy.crawler import CrawlerProcess
 
-from crawler.runner import scrapy_settings
+from zwgk.crawler.runner import scrapy_settings
 
 
 class BareSpider(scrapy.Spider):

@@ -2,7 +2,7 @@
 
     python bench/browser_bench.py [--pages-per-unit 8] [--concurrency 3] [--repeat 1]
 
-Serves the four sample portals (crawler.sample_portals) on 127.0.0.1, collects their pages with a
+Serves the four sample portals (zwgk.sample_portals) on 127.0.0.1, collects their pages with a
 small urllib crawl, then measures on the same pages:
 - plain HTTP fetch (urllib, sequential): pages per minute;
 - rendering only (browser pass, `render` visits: load, network idle, page.content());
@@ -26,13 +26,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from checks.rulebook import load_rulebook  # noqa: E402
-from checks.site import Site  # noqa: E402
-from crawler.browser import BrowserPool, BrowserSettings, browser_pass, find_chromium  # noqa: E402
-from crawler.decoding import decode_html  # noqa: E402
-from crawler.pageparse import extract  # noqa: E402
-from crawler.sample_portals import serve_all, stop_all  # noqa: E402
-from crawler.snapshot import PageSnapshot  # noqa: E402
+from zwgk.checks.rulebook import load_rulebook  # noqa: E402
+from zwgk.checks.site import Site  # noqa: E402
+from zwgk.crawler.browser import BrowserPool, BrowserSettings, browser_pass, find_chromium  # noqa: E402
+from zwgk.crawler.decoding import decode_html  # noqa: E402
+from zwgk.page.html import extract  # noqa: E402
+from zwgk.sample_portals import serve_all, stop_all  # noqa: E402
+from zwgk.page.snapshot import PageSnapshot  # noqa: E402
 
 
 def fetch(url: str):

@@ -24,13 +24,13 @@ sys.path.insert(0, str(HERE.parent))
 sys.path.insert(0, str(HERE))
 
 from genportal import generate  # noqa: E402
-from crawler.sample_portals.server import serve  # noqa: E402
+from zwgk.sample_portals.server import serve  # noqa: E402
 
 
 def audit(work: Path, units: Path, name: str, *extra) -> tuple[int, dict]:
     env = {**os.environ, "ZWGK_AUTOTHROTTLE_ENABLED": "0", "ZWGK_CONCURRENT_REQUESTS_PER_DOMAIN": "16"}
     db = work / f"{name}.db"
-    proc = subprocess.run([sys.executable, "-m", "crawler.cli", "audit", "--units", str(units), "--no-browser",
+    proc = subprocess.run([sys.executable, "-m", "zwgk.cli", "audit", "--units", str(units), "--no-browser",
                            "--no-cache", "--as-of", "2023-03-15", "--db", f"sqlite:///{db}",
                            "--out", str(work / f"out-{name}"), *extra], capture_output=True, text=True, env=env)
     if proc.returncode != 0:

@@ -1,5 +1,5 @@
 """How the scorecard site scales with history: a synthetic results database of 60 units × 30
-complete audits (real crawler.storage.Store, real rulebook), then `zwgk report`'s work — history
+complete audits (real zwgk.storage.database.Store, real rulebook), then `zwgk report`'s work — history
 queries, cards, the whole site — compared with the same units after a single audit.
 
     python bench/report_bench.py [--units 60] [--audits 30] [--keep DIR]
@@ -16,9 +16,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from checks.rulebook import load_rulebook  # noqa: E402
-from crawler.history import build_history, cards_for_run  # noqa: E402
-from reports.html import write_site  # noqa: E402
+from zwgk.checks.rulebook import load_rulebook  # noqa: E402
+from zwgk.storage.history import build_history, cards_for_run  # noqa: E402
+from zwgk.reports.html import write_site  # noqa: E402
 from tests.reportkit import synthetic_db  # noqa: E402
 
 

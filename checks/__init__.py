@@ -1,1 +1,2 @@
-"""zwgk checks: pure functions over a Site. One check per module; see registry.CHECKS."""
+"""zwgk checks: engine, registry, Site, parsers, one module per check. Pure functions over a Site;
+they import the page model (zwgk.page) only."""

@@ -17,8 +17,8 @@ References: 江府办〔2022〕7号 item 54; 工信部信管〔2020〕200号; GB
 """
 from __future__ import annotations
 
-from checks.model import Finding
-from checks.text import norm
+from zwgk.checks.model import Finding
+from zwgk.page.text import norm
 
 ID = "accessibility_entry"
 NEEDS_BROWSER = False

@@ -25,9 +25,9 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from checks.accessibility_entry import ENTRY_NAMES, TOOLBAR_SCRIPTS
-from checks.model import Finding
-from crawler.browser_evidence import evidence_of
+from zwgk.checks.accessibility_entry import ENTRY_NAMES, TOOLBAR_SCRIPTS
+from zwgk.checks.model import Finding
+from zwgk.page.browser_evidence import evidence_of
 
 ID = "accessibility_toolbar"
 NEEDS_BROWSER = True

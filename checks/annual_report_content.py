@@ -30,9 +30,9 @@ References: 国办公开办函〔2021〕30号 (年度报告格式); 条例第五
 """
 from __future__ import annotations
 
-from checks.model import Finding, _RANK
-from checks.parsers import annual_report as ar
-from checks.report_deadline import describe
+from zwgk.checks.model import Finding, _RANK
+from zwgk.checks.parsers import annual_report as ar
+from zwgk.checks.report_deadline import describe
 
 ID = "annual_report_content"
 NEEDS_BROWSER = False

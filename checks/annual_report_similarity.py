@@ -25,9 +25,9 @@ References: 江府办〔2022〕7号 item 10; 国办公开办函〔2021〕30号 (
 """
 from __future__ import annotations
 
-from checks.model import Finding
-from checks.parsers import annual_report as ar
-from checks.text import norm
+from zwgk.checks.model import Finding
+from zwgk.checks.parsers import annual_report as ar
+from zwgk.page.text import norm
 
 ID = "annual_report_similarity"
 NEEDS_BROWSER = False

@@ -25,10 +25,10 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 
-from checks.accessibility_toolbar import browser_unknown
-from checks.model import Finding
-from checks.params import ParamError
-from crawler.browser_evidence import evidence_of
+from zwgk.checks.accessibility_toolbar import browser_unknown
+from zwgk.checks.model import Finding
+from zwgk.checks.params import ParamError
+from zwgk.page.browser_evidence import evidence_of
 
 ID = "axe_wcag"
 NEEDS_BROWSER = True

@@ -22,10 +22,10 @@ from __future__ import annotations
 
 import re
 
-from checks.model import Finding
-from checks.text import norm
-from crawler.pageparse import fold, with_class_or_id
-from crawler.scope import normalise_url
+from zwgk.checks.model import Finding
+from zwgk.page.text import norm
+from zwgk.page.html import fold, with_class_or_id
+from zwgk.page.scope import normalise_url
 
 ID = "broken_links"
 NEEDS_BROWSER = False
@@ -43,7 +43,7 @@ PARAMS = {
 
 
 def validate_params(params):
-    from checks.params import ParamError
+    from zwgk.checks.params import ParamError
     if not all(isinstance(s, int) and 400 <= s <= 599 for s in params["fail_statuses"]):
         raise ParamError("fail_statuses 须为 400–599 的 HTTP 状态码列表")
 

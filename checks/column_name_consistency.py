@@ -19,11 +19,11 @@ References: 江府办〔2022〕7号 item 42; 国办发〔2017〕47号 附件 网
 """
 from __future__ import annotations
 
-from checks.model import Finding
-from checks.parsers.breadcrumb import crumb_column
-from checks.parsers.listing import list_rows
-from checks.text import norm
-from crawler.scope import normalise_url
+from zwgk.checks.model import Finding
+from zwgk.checks.parsers.breadcrumb import crumb_column
+from zwgk.checks.parsers.listing import list_rows
+from zwgk.page.text import norm
+from zwgk.page.scope import normalise_url
 
 ID = "column_name_consistency"
 NEEDS_BROWSER = False
@@ -35,7 +35,7 @@ PARAMS = {
 
 
 def validate_params(params):
-    from checks.params import ParamError
+    from zwgk.checks.params import ParamError
     for group in params["synonyms"]:
         if not isinstance(group, list) or not all(isinstance(x, str) for x in group):
             raise ParamError("synonyms 须为栏目名称同义词组的列表，如 [[通知公告, 通知通告]]")

@@ -21,9 +21,9 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from checks.model import Finding
-from checks.text import matches_any, norm
-from crawler.scope import normalise_url
+from zwgk.checks.model import Finding
+from zwgk.page.text import matches_any, norm
+from zwgk.page.scope import normalise_url
 
 ID = "column_present"
 NEEDS_BROWSER = False

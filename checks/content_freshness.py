@@ -29,13 +29,13 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from checks.model import Finding
-from checks.params import ParamError
-from checks.parsers.columns import find_columns, visible_marker
-from checks.parsers.infobox import visible_pubdate
-from checks.parsers.listing import list_key, list_pages, list_rows, is_pager_url, yearless_date
-from checks.text import parse_date, url_date
-from crawler.scope import url_kind
+from zwgk.checks.model import Finding
+from zwgk.checks.params import ParamError
+from zwgk.checks.parsers.columns import find_columns, visible_marker
+from zwgk.checks.parsers.infobox import visible_pubdate
+from zwgk.checks.parsers.listing import list_key, list_pages, list_rows, is_pager_url, yearless_date
+from zwgk.page.text import parse_date, url_date
+from zwgk.page.scope import url_kind
 
 ID = "content_freshness"
 NEEDS_BROWSER = False

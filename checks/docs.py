@@ -1,6 +1,6 @@
 """Generate rules/README.md from the rulebook and the check docstrings.
 
-    python -m checks.docs [RULEBOOK] [--check]
+    python -m zwgk.checks.docs [RULEBOOK] [--check]
 
 --check exits 1 when the file on disk is out of date (CI and tests use it).
 """
@@ -10,8 +10,8 @@ import inspect
 import sys
 from pathlib import Path
 
-from checks.registry import CHECKS
-from checks.rulebook import RULES_DIR, load_rulebook
+from zwgk.checks.registry import CHECKS
+from zwgk.checks.rulebook import RULES_DIR, load_rulebook
 
 UNIT_TYPE_ZH = {"city-portal": "市政府门户网站", "county": "县（市、区）政府", "department": "市直部门"}
 
@@ -30,7 +30,7 @@ def render(book) -> str:
         if rule.item:
             by_item.setdefault(rule.item, []).append(rule)
     out = [f"# {book.title}（{book.source}）— zwgk 规则集 `{book.id}`", "",
-           "本文件由 `python -m checks.docs` 根据规则集和各检查模块的说明自动生成，请勿手工编辑。", "",
+           "本文件由 `python -m zwgk.checks.docs` 根据规则集和各检查模块的说明自动生成，请勿手工编辑。", "",
            "## 59 项任务的覆盖情况", "",
            "| 项 | 具体要求（摘要） | 责任单位 | 检查规则 | 说明 |", "|---|---|---|---|---|"]
     checked = 0
@@ -77,7 +77,7 @@ def main(argv=None) -> int:
     if check_only:
         current = path.read_text(encoding="utf-8") if path.exists() else ""
         if current != text:
-            print(f"{path} is out of date: run python -m checks.docs", file=sys.stderr)
+            print(f"{path} is out of date: run python -m zwgk.checks.docs", file=sys.stderr)
             return 1
         return 0
     path.write_text(text, encoding="utf-8")

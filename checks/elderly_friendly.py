@@ -25,9 +25,9 @@ References: 江府办〔2022〕7号 item 54; 工信部信管〔2020〕200号; WC
 """
 from __future__ import annotations
 
-from checks.accessibility_toolbar import browser_unknown
-from checks.model import Finding
-from crawler.browser_evidence import evidence_of
+from zwgk.checks.accessibility_toolbar import browser_unknown
+from zwgk.checks.model import Finding
+from zwgk.page.browser_evidence import evidence_of
 
 ID = "elderly_friendly"
 NEEDS_BROWSER = True

@@ -6,8 +6,8 @@ import traceback
 from dataclasses import dataclass, field
 from datetime import date
 
-from checks.model import Finding, RuleResult, status_from_findings
-from checks.registry import CHECKS
+from zwgk.checks.model import Finding, RuleResult, status_from_findings
+from zwgk.checks.registry import CHECKS
 
 
 @dataclass

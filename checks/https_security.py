@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from urllib.parse import urljoin, urlsplit
 
-from checks.model import Finding
+from zwgk.checks.model import Finding
 
 ID = "https_security"
 NEEDS_BROWSER = False
@@ -41,7 +41,7 @@ _ACTIVE = {"script", "iframe", "frame", "link", "embed"}
 
 
 def validate_params(params):
-    from checks.params import ParamError
+    from zwgk.checks.params import ParamError
     bad = set(params["aspects"]) - {"https", "mixed_content", "headers"}
     if bad:
         raise ParamError(f"aspects 只能包含 https、mixed_content、headers，实为 {sorted(bad)}")

@@ -27,12 +27,12 @@ from __future__ import annotations
 import re
 from dataclasses import asdict, is_dataclass
 
-from checks.model import Finding
-from checks.parsers.infobox import info_box
-from checks.parsers.listing import ListRow, list_rows, row_from_mapping
-from checks.text import norm
-from crawler.pageparse import fold, _position
-from crawler.scope import normalise_url
+from zwgk.checks.model import Finding
+from zwgk.checks.parsers.infobox import info_box
+from zwgk.checks.parsers.listing import ListRow, list_rows, row_from_mapping
+from zwgk.page.text import norm
+from zwgk.page.html import fold, _position
+from zwgk.page.scope import normalise_url
 
 ID = "lapsed_documents_marked"
 NEEDS_BROWSER = False
@@ -131,7 +131,7 @@ def page_marking(site, page, params) -> tuple[str, str]:
 def _as_row(row) -> ListRow:
     if isinstance(row, ListRow):
         return row
-    if is_dataclass(row):              # crawler.gkmlpt.Row
+    if is_dataclass(row):              # zwgk.page.gkmlpt.Row
         return row_from_mapping(asdict(row), source="gkmlpt")
     return row_from_mapping(row)
 

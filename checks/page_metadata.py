@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 
-from checks.model import Finding
+from zwgk.checks.model import Finding
 
 ID = "page_metadata"
 NEEDS_BROWSER = False

@@ -29,11 +29,11 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
-from checks.model import Finding
-from checks.parsers.columns import find_columns
-from checks.parsers.listing import is_pager_url, list_key, list_pages, list_rows
-from checks.text import matches_any, norm
-from crawler.scope import normalise_url
+from zwgk.checks.model import Finding
+from zwgk.checks.parsers.columns import find_columns
+from zwgk.checks.parsers.listing import is_pager_url, list_key, list_pages, list_rows
+from zwgk.page.text import matches_any, norm
+from zwgk.page.scope import normalise_url
 
 ID = "policy_interpretation_linked"
 NEEDS_BROWSER = False

@@ -1,5 +1,5 @@
 """The explicit registry of checks: id -> module. A rulebook may only name checks listed here."""
-from checks import (
+from zwgk.checks import (
     column_present,
     page_metadata,
     site_identity,

@@ -37,9 +37,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from checks.model import Finding
-from checks.parsers import annual_report as ar
-from crawler.scope import normalise_url
+from zwgk.checks.model import Finding
+from zwgk.checks.parsers import annual_report as ar
+from zwgk.page.scope import normalise_url
 
 ID = "report_deadline"
 NEEDS_BROWSER = False

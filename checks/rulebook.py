@@ -5,16 +5,17 @@ A typo in a rulebook is an error naming the file, the line and the rule — neve
 from __future__ import annotations
 
 import re
+from importlib.resources import files
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
 
 import yaml
 
-from checks.params import validate, ParamError
-from checks.registry import CHECKS
+from zwgk.checks.params import validate, ParamError
+from zwgk.checks.registry import CHECKS
 
-RULES_DIR = Path(__file__).resolve().parent.parent / "rules"
+RULES_DIR = Path(str(files("zwgk.rules")))      # the bundled rulebooks and unit registries
 UNIT_TYPES = ("city-portal", "county", "department")
 SEVERITIES = ("critical", "major", "minor")
 _RULE_ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")

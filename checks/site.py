@@ -12,10 +12,10 @@ from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from crawler.pageparse import parse_document, fold
-from crawler.scope import PLAN_SKIPPED, Scope, normalise_url
-from crawler.snapshot import PageSnapshot, Link
-from checks.text import matches_any, norm, normed_names
+from zwgk.page.html import parse_document, fold
+from zwgk.page.scope import PLAN_SKIPPED, Scope, normalise_url
+from zwgk.page.snapshot import PageSnapshot, Link
+from zwgk.page.text import matches_any, norm, normed_names
 
 NAV_POSITIONS = ("nav", "header")
 
@@ -170,9 +170,9 @@ class Site:
         return [s for s in self.snapshots if not s.external and not (s.probe and not s.ok)]
 
     def gkmlpt_rows(self):
-        """Articles listed by the gkmlpt platform's API (crawler.gkmlpt.Row), with their
+        """Articles listed by the gkmlpt platform's API (zwgk.page.gkmlpt.Row), with their
         `is_expired`/`is_abolished` flags: the site's own word on a document's validity."""
-        from crawler import gkmlpt
+        from zwgk.page import gkmlpt
         rows = []
         for snap in self.snapshots:
             if snap.body_text and snap.ok and gkmlpt.is_api_url(snap.final_url):
@@ -329,7 +329,7 @@ class Site:
         article list, so a budget spent before the articles does not hide a missing column.
         """
         if columns_only:
-            from crawler.scope import url_kind
+            from zwgk.page.scope import url_kind
             return [(u, why) for u, why in self.unfetched_within(depth) if url_kind(u) == "page"]
         if depth not in self._unfetched:
             missing, blocked, seen = [], [], set()
@@ -355,7 +355,7 @@ class Site:
 
     @staticmethod
     def _is_asset(url: str) -> bool:
-        from crawler.scope import is_skippable
+        from zwgk.page.scope import is_skippable
         return is_skippable(url)
 
     def coverage_note(self) -> str:

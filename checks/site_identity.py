@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from checks.model import Finding
+from zwgk.checks.model import Finding
 
 ID = "site_identity"
 NEEDS_BROWSER = False

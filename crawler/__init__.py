@@ -1,1 +1,3 @@
-"""zwgk crawler: the Scrapy project and the application around it (CLI, storage, scheduling)."""
+"""zwgk crawler: Scrapy only — spiders, middlewares, downloader, throttle, HTTP cache, decoding,
+attachments, settings, and the browser pass. It fetches and never judges; it imports the page
+model (zwgk.page) and nothing above it."""

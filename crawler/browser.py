@@ -7,7 +7,7 @@ renders the pages whose content only appears after JavaScript runs.
 - The browser is found as CONTRACT.md says: env ZWGK_CHROMIUM, then Playwright's own bundled
   Chromium, then /usr/bin/chromium. When none starts, every browser rule says `unknown` with the
   reason.
-- What it saw is attached to each Site as `site.browser` (crawler.browser_evidence); rendered HTML
+- What it saw is attached to each Site as `site.browser` (zwgk.page.browser_evidence); rendered HTML
   replaces the static copy of that page in a new Site (links and metadata re-extracted). Links that
   appear only after rendering are counted but not crawled further.
 - Screenshots go under `<out>/screenshots/run-<id>/<unit>/` (a temporary directory without --out).
@@ -31,11 +31,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urldefrag
 
-from crawler import browser_js as js
-from crawler.browser_evidence import (AxeViolation, BrowserEvidence, ClickResult, Entry, FontToggle,
+from zwgk.crawler import browser_js as js
+from zwgk.page.browser_evidence import (AxeViolation, BrowserEvidence, ClickResult, Entry, FontToggle,
                                       Overlay, PageEvidence, RenderResult, ScriptLoad, ZoomResult)
-from crawler.browser_sample import choose_sample, pages_to_render
-from crawler.pageparse import extract
+from zwgk.checks.browser_sample import choose_sample, pages_to_render
+from zwgk.page.html import extract
 
 CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                   "--disable-background-networking", "--disable-component-update", "--disable-sync",
@@ -148,8 +148,8 @@ class ProbeConfig:
 
 
 def probe_config(rulebook, unit: dict) -> ProbeConfig:
-    from checks.params import validate
-    from checks.registry import CHECKS
+    from zwgk.checks.params import validate
+    from zwgk.checks.registry import CHECKS
     cfg = ProbeConfig()
     rules = [r for r in rulebook.applicable(unit["type"], unit["name"]) if r.check in BROWSER_CHECKS]
     merged: dict[str, list] = {}
@@ -542,8 +542,8 @@ def scaling_blocked(viewport_meta: str) -> str:
 def _substitute(site, rendered_html: dict, reasons: dict, evidence: BrowserEvidence):
     """A new Site in which each rendered page's snapshot carries the rendered HTML, links and
     metadata (static metadata kept where the rendered page has none)."""
-    from checks.site import Site
-    from crawler.scope import normalise_url
+    from zwgk.checks.site import Site
+    from zwgk.page.scope import normalise_url
     snaps, known = [], {normalise_url(u) for s in site.snapshots for u in (s.url, s.final_url)}
     unfollowed = set()
     for snap in site.snapshots:

@@ -64,7 +64,7 @@ class RedirectLoopMiddleware:
         if not location:
             return response
         from urllib.parse import urljoin
-        from crawler.scope import normalise_url
+        from zwgk.page.scope import normalise_url
         try:
             target = normalise_url(urljoin(response.url, location.decode("latin-1").strip()))
         except ValueError:

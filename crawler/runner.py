@@ -19,7 +19,7 @@ from scrapy.settings import Settings
 from scrapy.utils.log import configure_logging
 from scrapy.utils.reactor import install_reactor
 
-from crawler.spiders.portal import PortalSpider
+from zwgk.crawler.spiders.portal import PortalSpider
 
 REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 
@@ -37,7 +37,7 @@ class CrawlOutcome:
 
 def scrapy_settings(overrides: dict | None = None) -> Settings:
     settings = Settings()
-    settings.setmodule("crawler.settings", priority="project")
+    settings.setmodule("zwgk.crawler.settings", priority="project")
     for key, value in (overrides or {}).items():
         settings.set(key, value, priority="cmdline")
     return settings

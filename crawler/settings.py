@@ -3,8 +3,8 @@ as ZWGK_<SETTING> (e.g. ZWGK_DOWNLOAD_DELAY=1), so cron jobs need no code change
 import os
 
 BOT_NAME = "zwgk"
-SPIDER_MODULES = ["crawler.spiders"]
-NEWSPIDER_MODULE = "crawler.spiders"
+SPIDER_MODULES = ["zwgk.crawler.spiders"]
+NEWSPIDER_MODULE = "zwgk.crawler.spiders"
 
 USER_AGENT = "zwgk/0.1 (政务公开合规巡检 compliance audit; +zwgk)"
 ROBOTSTXT_OBEY = True
@@ -20,7 +20,7 @@ CONCURRENT_ITEMS = 1
 WARN_ON_GENERATOR_RETURN_VALUE = False
 CONCURRENT_REQUESTS_PER_DOMAIN = 4
 # Scrapy 2.19's own downloader lets a host get more than that at once (see crawler/downloader.py).
-DOWNLOADER = "crawler.downloader.PoliteDownloader"
+DOWNLOADER = "zwgk.crawler.downloader.PoliteDownloader"
 DOWNLOAD_DELAY = 0
 AUTOTHROTTLE_ENABLED = True
 AUTOTHROTTLE_START_DELAY = 0.25
@@ -48,8 +48,8 @@ TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 # HTTP cache between audits (conditional requests; see crawler/httpcache.py). The CLI turns it
 # on for `zwgk audit` with a directory beside the database; off for one-off checks.
 HTTPCACHE_ENABLED = False
-HTTPCACHE_POLICY = "crawler.httpcache.RevalidateAlwaysPolicy"
-HTTPCACHE_STORAGE = "crawler.httpcache.UnitDbmCacheStorage"   # one DBM file per unit
+HTTPCACHE_POLICY = "zwgk.crawler.httpcache.RevalidateAlwaysPolicy"
+HTTPCACHE_STORAGE = "zwgk.crawler.httpcache.UnitDbmCacheStorage"   # one DBM file per unit
 HTTPCACHE_DIR = "zwgk-httpcache"
 HTTPCACHE_IGNORE_HTTP_CODES = []
 
@@ -84,11 +84,11 @@ GKMLPT_PROBE = True          # look for Guangdong's 公开目录 platform under 
 GKMLPT_MAX_PAGES = 5         # API list pages read per gkmlpt category
 
 DOWNLOADER_MIDDLEWARES = {
-    "crawler.middlewares.PageBudgetMiddleware": 50,
-    "crawler.middlewares.FreshArticleMiddleware": 120,   # after robots.txt (100), before the cache
+    "zwgk.crawler.middlewares.PageBudgetMiddleware": 50,
+    "zwgk.crawler.middlewares.FreshArticleMiddleware": 120,   # after robots.txt (100), before the cache
     "scrapy.downloadermiddlewares.httpcache.HttpCacheMiddleware": None,
-    "crawler.httpcache.NoStaleCacheMiddleware": 900,      # never a cached copy for a failed request
-    "crawler.middlewares.RedirectLoopMiddleware": 650,   # sees a 3xx before RedirectMiddleware (600)
+    "zwgk.crawler.httpcache.NoStaleCacheMiddleware": 900,      # never a cached copy for a failed request
+    "zwgk.crawler.middlewares.RedirectLoopMiddleware": 650,   # sees a 3xx before RedirectMiddleware (600)
 }
 # Scrapy's default extensions without the two consoles (TelnetConsole, RemoteControl) and with
 # our AutoThrottle. Named here rather than switched off in EXTENSIONS: Scrapy imports every module
@@ -102,7 +102,7 @@ EXTENSIONS_BASE = {
     "scrapy.extensions.feedexport.FeedExporter": 0,
     "scrapy.extensions.logstats.LogStats": 0,
     "scrapy.extensions.spiderstate.SpiderState": 0,
-    "crawler.throttle.RevalidationAwareAutoThrottle": 0,   # a 304 tells the pace as a 200 does
+    "zwgk.crawler.throttle.RevalidationAwareAutoThrottle": 0,   # a 304 tells the pace as a 200 does
 }
 EXTENSIONS: dict = {}
 

@@ -16,12 +16,12 @@ from pathlib import Path
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
-from reports.scorecard import STATUS_ZH
-from reports.tables import safe_cell, tables, write_csv, write_json, write_xlsx  # noqa: F401 (safe_cell re-exported)
-from reports.view import (CLASS_ZH, SEVERITY_ZH, TYPE_ZH, Screenshots, book_items, book_rules,
+from zwgk.reports.scorecard import STATUS_ZH
+from zwgk.reports.tables import safe_cell, tables, write_csv, write_json, write_xlsx  # noqa: F401 (safe_cell re-exported)
+from zwgk.reports.view import (CLASS_ZH, SEVERITY_ZH, TYPE_ZH, Screenshots, book_items, book_rules,
                           rule_views, sparkline, unit_view, worst)
 
-_env = Environment(loader=PackageLoader("reports", "templates"), autoescape=select_autoescape(["html"]),
+_env = Environment(loader=PackageLoader("zwgk.reports", "templates"), autoescape=select_autoescape(["html"]),
                    trim_blocks=True, lstrip_blocks=True)
 
 SCHEMA_SITE = "zwgk.scorecards/1"
@@ -58,7 +58,7 @@ def write_unit(out: Path, card: dict, filename: str = "index.html", index_link: 
 
 
 def render_scoring(cards: list, book=None, history=None, site_nav: bool = True) -> str:
-    from checks.engine import SEVERITY_WEIGHTS
+    from zwgk.checks.engine import SEVERITY_WEIGHTS
     rules = []
     if book is not None and getattr(book, "rules", None):
         for r in book.rules:
@@ -125,7 +125,7 @@ def _short(text: str, n: int) -> str:
 def write_site(out: Path, cards: list[dict], run_id: int, rulebook: str, as_of: str,
                reachable: dict | None = None, book=None, history=None) -> Path:
     """The whole scorecard site for one run. book: the Rulebook (plan parts, item texts, veto);
-    history: crawler.history.History of the run (changes, first-seen dates, trends)."""
+    history: zwgk.storage.history.History of the run (changes, first-seen dates, trends)."""
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     reachable = reachable or {}

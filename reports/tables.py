@@ -9,8 +9,8 @@ import unicodedata
 from pathlib import Path
 
 
-from reports.scorecard import STATUS_ZH
-from reports.view import CLASS_ZH, TYPE_ZH, book_items, book_rules, part_of, worst
+from zwgk.reports.scorecard import STATUS_ZH
+from zwgk.reports.view import CLASS_ZH, TYPE_ZH, book_items, book_rules, part_of, worst
 
 SHEETS = (("总表", "summary"), ("问题清单", "problems"), ("任务台账", "ledger"))
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import unicodedata
 
-from reports.scorecard import STATUS_ZH
+from zwgk.reports.scorecard import STATUS_ZH
 
 _ORDER = {"fail": 0, "warn": 1, "unknown": 2, "pass": 3, "not_applicable": 4}
 

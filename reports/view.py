@@ -1,8 +1,8 @@
 """What the pages show, computed from results: plan parts, item texts, history marks, safe links,
 screenshot copies, sparklines. Pure apart from copying screenshot files into the output folder.
 
-`book` is a checks.rulebook.Rulebook (or None when the rulebook cannot be loaded any more);
-`history` is a crawler.history.History (or None: no database, or no history wanted).
+`book` is a zwgk.checks.rulebook.Rulebook (or None when the rulebook cannot be loaded any more);
+`history` is a zwgk.storage.history.History (or None: no database, or no history wanted).
 """
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import shutil
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from reports.scorecard import STATUS_ZH
+from zwgk.reports.scorecard import STATUS_ZH
 
 ORDER = {"fail": 0, "warn": 1, "unknown": 2, "pass": 3, "not_applicable": 4}
 RANK = {"fail": 4, "warn": 3, "unknown": 2, "pass": 1, "not_applicable": 0}

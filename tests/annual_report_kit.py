@@ -271,7 +271,7 @@ def docx_bytes(unit: str, year: int, apps=None, reviews=None, regs=None) -> byte
 
 def attachment(url: str, body: bytes, content_type: str, depth: int = 2, **extra):
     """The snapshot the spider makes of a PDF/DOCX: no html, the extracted text."""
-    from crawler.attachments import extract_text
+    from zwgk.crawler.attachments import extract_text
     text, error = extract_text(body, content_type, url)
     return snapshot(url, "", depth=depth, content_type=content_type, doc_text=text, doc_error=error,
                     size=len(body), **extra)

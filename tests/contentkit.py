@@ -4,10 +4,10 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from checks.engine import CheckContext, run_rule
-from checks.params import validate
-from checks.registry import CHECKS
-from checks.rulebook import Rule
+from zwgk.checks.engine import CheckContext, run_rule
+from zwgk.checks.params import validate
+from zwgk.checks.registry import CHECKS
+from zwgk.checks.rulebook import Rule
 
 CASES = Path(__file__).parent / "fixtures" / "checks"
 

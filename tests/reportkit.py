@@ -1,14 +1,14 @@
-"""Build real results databases (crawler.storage.Store) with several audit runs, for the report
+"""Build real results databases (zwgk.storage.database.Store) with several audit runs, for the report
 and history tests and for bench/report_bench.py."""
 from __future__ import annotations
 
 import hashlib
 from datetime import date, timedelta
 
-from checks.engine import score
-from checks.model import Finding, RuleResult
-from checks.rulebook import load_rulebook
-from crawler.storage import Store
+from zwgk.checks.engine import score
+from zwgk.checks.model import Finding, RuleResult
+from zwgk.checks.rulebook import load_rulebook
+from zwgk.storage.database import Store
 
 BOOK = load_rulebook("jiangmen-2022")
 RULES = {r.id: r for r in BOOK.rules}

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from checks.site import Site
-from crawler.pageparse import extract
-from crawler.snapshot import PageSnapshot
+from zwgk.checks.site import Site
+from zwgk.page.html import extract
+from zwgk.page.snapshot import PageSnapshot
 
 FIXTURES = Path(__file__).parent / "fixtures"
 

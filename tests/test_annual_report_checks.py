@@ -4,9 +4,9 @@ from functools import lru_cache
 
 import pytest
 
-from checks.engine import CheckContext, run_rule
-from checks.rulebook import load_rulebook
-from checks.site import Site
+from zwgk.checks.engine import CheckContext, run_rule
+from zwgk.checks.rulebook import load_rulebook
+from zwgk.checks.site import Site
 from tests import annual_report_kit as kit
 from tests.sitekit import fixture, snapshot
 
@@ -162,7 +162,7 @@ def test_list_row_date_used_when_the_report_page_was_not_fetched():
 def test_backdating_hook_from_earlier_audits():
     pub = date(2023, 2, 10)
     site = unit_site(COUNTY, [(2022, pub, {})])
-    from crawler.scope import normalise_url
+    from zwgk.page.scope import normalise_url
     history = {normalise_url(report_url(pub, 100)): date(2023, 3, 2)}
     result = run("annual-report-deadline", site, COUNTY, date(2023, 3, 10), report_history=history)
     assert statuses(result) == ["pass", "warn"] and "可能倒签" in result.findings[1].message

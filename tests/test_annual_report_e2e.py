@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from crawler.sample_portals import build_portals, expected_for, serve
+from zwgk.sample_portals import build_portals, expected_for, serve
 from tests import annual_report_kit as kit
 
 # 127.0.0.1 test servers need no politeness: AutoThrottle off keeps each crawl to seconds.
@@ -29,7 +29,7 @@ def results(url, tmp_path, as_of, unit_type="county", unit=None):
             "--no-browser", "--db", f"sqlite:///{tmp_path}/z-{as_of}.db"]
     if unit:
         args += ["--unit", unit]
-    proc = subprocess.run([sys.executable, "-m", "crawler.cli", *args], capture_output=True, text=True,
+    proc = subprocess.run([sys.executable, "-m", "zwgk.cli", *args], capture_output=True, text=True,
                           timeout=300, env=ENV)
     assert proc.returncode in (0, 1), proc.stderr[-2000:]
     return {r["rule"]: r for r in json.loads(proc.stdout)["results"]}
@@ -90,7 +90,7 @@ def test_sample_portal_late_report(portal, status, tmp_path):
     (date(2024, 3, 1), "fail", "2023"),          # the 2023 report is due and missing
 ])
 def test_department_report_on_time_not_yet_due_and_missing(as_of, status, words, tmp_path):
-    from crawler.sample_portals import serve_all, stop_all
+    from zwgk.sample_portals import serve_all, stop_all
     servers = serve_all(tmp_path / "portals", date(2023, 3, 15), names=["city-good"])
     try:
         exp = expected_for("city-good", date(2023, 3, 15))["units"]["fgj"]

@@ -4,12 +4,12 @@ from functools import lru_cache
 
 import pytest
 
-from checks.params import ParamError
-from checks.parsers import annual_report as ar
-from checks.rulebook import load_rulebook
+from zwgk.checks.params import ParamError
+from zwgk.checks.parsers import annual_report as ar
+from zwgk.checks.rulebook import load_rulebook
 from tests import annual_report_kit as kit
 from tests.sitekit import fixture, site as make_site, snapshot
-from checks.site import Site
+from zwgk.checks.site import Site
 
 BASE = "https://www.xinhui.gov.cn/"
 PINGTAN = "https://www.pingtan.gov.cn/zwgk/zfxxgk/zfxxgknb/202503/t20250310_97791.htm"

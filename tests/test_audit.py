@@ -11,8 +11,8 @@ from datetime import date
 
 import pytest
 
-from crawler.sample_portals import serve_all, stop_all, unit_entries
-from crawler.storage import Store
+from zwgk.sample_portals import serve_all, stop_all, unit_entries
+from zwgk.storage.database import Store
 from tests.webkit import Routes, zwgk
 
 AS_OF = "2023-03-15"
@@ -85,7 +85,7 @@ def test_audit_of_several_units_with_one_down_and_one_slow_then_a_cached_rerun(p
     assert sum(p.from_cache or p.fetched_at == pages1[p.url].fetched_at for p in pages2) >= 0.9 * len(pages2)
     # articles the first audit fetched were reused without a request (they keep its fetch time,
     # so they age towards ARTICLE_REVALIDATE_DAYS); the home page was asked for again
-    from crawler.scope import url_kind
+    from zwgk.page.scope import url_kind
     articles = [p for p in pages2 if url_kind(p.url) == "article"]
     assert articles and all(p.fetched_at == pages1[p.url].fetched_at for p in articles)
     home = next(p for p in pages2 if p.depth == 0)
@@ -99,7 +99,7 @@ def test_audit_of_several_units_with_one_down_and_one_slow_then_a_cached_rerun(p
 
 
 def _start_audit(tmp_path, units_file):
-    return subprocess.Popen([sys.executable, "-m", "crawler.cli", "audit", "--units", str(units_file),
+    return subprocess.Popen([sys.executable, "-m", "zwgk.cli", "audit", "--units", str(units_file),
                              "--as-of", AS_OF, "--no-browser", "--db", f"sqlite:///{tmp_path}/z.db",
                              "--out", str(tmp_path / "out")],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)

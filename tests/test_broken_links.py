@@ -1,7 +1,7 @@
 """broken_links: statuses, soft 404s, and external links when the machine has no outside network.
 Fixture cases (404 from a list, soft 404, an article mentioning 404) in
 tests/fixtures/checks/broken_links/."""
-from checks.site import Site
+from zwgk.checks.site import Site
 from tests.contentkit import case_statuses, run
 from tests.sitekit import snapshot
 

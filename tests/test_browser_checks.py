@@ -7,14 +7,14 @@ from datetime import date
 
 import pytest
 
-from checks import accessibility_toolbar, axe_wcag, elderly_friendly
-from checks.engine import CheckContext, run_rule
-from checks.params import ParamError, validate
-from checks.rulebook import load_rulebook
-from crawler.browser import find_chromium, scaling_blocked
-from crawler.browser_evidence import (AxeViolation, BrowserEvidence, ClickResult, Entry, FontToggle,
+from zwgk.checks import accessibility_toolbar, axe_wcag, elderly_friendly
+from zwgk.checks.engine import CheckContext, run_rule
+from zwgk.checks.params import ParamError, validate
+from zwgk.checks.rulebook import load_rulebook
+from zwgk.crawler.browser import find_chromium, scaling_blocked
+from zwgk.page.browser_evidence import (AxeViolation, BrowserEvidence, ClickResult, Entry, FontToggle,
                                       Overlay, PageEvidence, ScriptLoad)
-from crawler.browser_sample import choose_sample, render_reason
+from zwgk.checks.browser_sample import choose_sample, render_reason
 from tests.sitekit import fixture, site as make_site
 
 HOME = "http://example.gov.cn/"

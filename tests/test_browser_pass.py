@@ -11,13 +11,13 @@ from pathlib import Path
 
 import pytest
 
-from checks import accessibility_toolbar, axe_wcag, column_present, elderly_friendly
-from checks.engine import CheckContext
-from checks.params import validate
-from checks.rulebook import load_rulebook
-from checks.site import Site
-from crawler.browser import BrowserPool, BrowserSettings, browser_pass, find_chromium
-from crawler.sample_portals.server import serve
+from zwgk.checks import accessibility_toolbar, axe_wcag, column_present, elderly_friendly
+from zwgk.checks.engine import CheckContext
+from zwgk.checks.params import validate
+from zwgk.checks.rulebook import load_rulebook
+from zwgk.checks.site import Site
+from zwgk.crawler.browser import BrowserPool, BrowserSettings, browser_pass, find_chromium
+from zwgk.sample_portals.server import serve
 from tests.sitekit import FIXTURES, snapshot
 
 CHROMIUM, WHY = find_chromium()
@@ -109,7 +109,7 @@ def test_toolbar_script_404_fails_on_the_real_page(audit):
 
 
 def run_static(site):
-    from checks import accessibility_entry
+    from zwgk.checks import accessibility_entry
     return list(accessibility_entry.check(site, validate(accessibility_entry.PARAMS, {}), None))
 
 

@@ -21,12 +21,12 @@ from pathlib import Path
 import pytest
 import yaml
 
-from checks.engine import CheckContext, run_rule
-from checks.params import validate
-from checks.registry import CHECKS
-from checks.rulebook import Rule
-from checks.site import Site
-from crawler.scope import normalise_url
+from zwgk.checks.engine import CheckContext, run_rule
+from zwgk.checks.params import validate
+from zwgk.checks.registry import CHECKS
+from zwgk.checks.rulebook import Rule
+from zwgk.checks.site import Site
+from zwgk.page.scope import normalise_url
 from tests.sitekit import snapshot
 
 FIXTURES = Path(__file__).parent / "fixtures"

@@ -15,8 +15,8 @@ from datetime import date
 import pytest
 import sqlalchemy as sa
 
-from crawler.sample_portals import serve_all, stop_all, unit_entries
-from crawler.storage import StaleAttempt, Store
+from zwgk.sample_portals import serve_all, stop_all, unit_entries
+from zwgk.storage.database import StaleAttempt, Store
 from tests.services import fresh_postgres, redis_url
 from tests.test_audit import slow_portal, write_units
 from tests.webkit import zwgk
@@ -26,7 +26,7 @@ SLOW = "很慢的网站"
 
 
 def _popen(*args, cwd):
-    return subprocess.Popen([sys.executable, "-m", "crawler.cli", *args], cwd=cwd,
+    return subprocess.Popen([sys.executable, "-m", "zwgk.cli", *args], cwd=cwd,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 

@@ -1,6 +1,6 @@
 """column_name_consistency: ColumnName vs breadcrumb vs the list. Fixture cases in
 tests/fixtures/checks/column_name_consistency/."""
-from checks.site import Site
+from zwgk.checks.site import Site
 from tests.contentkit import case_statuses, run
 from tests.sitekit import snapshot
 

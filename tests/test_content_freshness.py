@@ -6,11 +6,11 @@ from datetime import date
 
 import pytest
 
-from checks.content_freshness import _months_before, validate_params
-from checks.params import ParamError, validate
-from checks.content_freshness import PARAMS
-from checks.rulebook import load_rulebook
-from checks.site import Site
+from zwgk.checks.content_freshness import _months_before, validate_params
+from zwgk.checks.params import ParamError, validate
+from zwgk.checks.content_freshness import PARAMS
+from zwgk.checks.rulebook import load_rulebook
+from zwgk.checks.site import Site
 from tests.contentkit import case_statuses, run
 from tests.sitekit import site
 

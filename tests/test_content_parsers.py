@@ -1,9 +1,9 @@
 """The parsers behind Site used by the content checks: list rows, pagination, info box, breadcrumb."""
 from datetime import date
 
-from checks.parsers.breadcrumb import breadcrumb, crumb_column
-from checks.parsers.infobox import info_box
-from checks.parsers.listing import list_rows, pagination, row_from_mapping, list_pages
+from zwgk.checks.parsers.breadcrumb import breadcrumb, crumb_column
+from zwgk.checks.parsers.infobox import info_box
+from zwgk.checks.parsers.listing import list_rows, pagination, row_from_mapping, list_pages
 from tests.sitekit import fixture, site
 
 PINGTAN = "https://www.pingtan.gov.cn/zwgk/zfxxgk/gwhwj/hzgfxwj/201610/t20161026_79826.htm"
@@ -129,8 +129,8 @@ def test_breadcrumb_of_real_page_and_of_a_location_bar():
 def test_the_spider_reads_the_breadcrumb_with_the_page_and_older_snapshots_still_get_one():
     """PageSnapshot.crumbs is read by pageparse.extract while the page is parsed, so the checks
     need not parse every article again; a snapshot stored before (crumbs None) is parsed here."""
-    from crawler.pageparse import extract
-    from crawler.snapshot import PageSnapshot
+    from zwgk.page.html import extract
+    from zwgk.page.snapshot import PageSnapshot
     html = ('<html><body><div class="nav"><a href="/">首页</a></div><div class="pos">当前位置：'
             '<a href="/">首页</a> &gt; <a href="/zwgk/">政务公开</a> &gt; <a href="/zwgk/tzgg/">通知公告</a>'
             ' &gt; 正文</div><h1>关于某事的通知</h1></body></html>')
@@ -140,7 +140,7 @@ def test_the_spider_reads_the_breadcrumb_with_the_page_and_older_snapshots_still
     fresh = PageSnapshot(url=url, final_url=url, status=200, html=html, crumbs=parsed["crumbs"])
     older = PageSnapshot.from_dict({k: v for k, v in fresh.to_dict().items() if k != "crumbs"})
     assert older.crumbs is None and PageSnapshot.from_dict(fresh.to_dict()).crumbs == parsed["crumbs"]
-    from checks.site import Site
+    from zwgk.checks.site import Site
     for snap in (fresh, older):
         s = Site(url, [snap])
         assert breadcrumb(s, snap) == ["首页", "政务公开", "通知公告", "正文"]

@@ -6,12 +6,12 @@ import json
 
 import pytest
 
-from checks.site import Site
-from crawler.crawlplan import document_keywords
-from crawler.scope import PLAN_SKIPPED
-from crawler.snapshot import Link, PageSnapshot
-from crawler.storage import Store
-from checks.rulebook import load_rulebook
+from zwgk.checks.site import Site
+from zwgk.checks.needs import document_keywords
+from zwgk.page.scope import PLAN_SKIPPED
+from zwgk.page.snapshot import Link, PageSnapshot
+from zwgk.storage.database import Store
+from zwgk.checks.rulebook import load_rulebook
 from tests.webkit import Routes, zwgk
 
 AS_OF = "2023-03-15"

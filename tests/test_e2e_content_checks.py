@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from crawler.sample_portals import expected_for, serve_all, stop_all
+from zwgk.sample_portals import expected_for, serve_all, stop_all
 from tests.webkit import zwgk
 
 AS_OF = date(2023, 3, 15)

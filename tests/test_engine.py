@@ -1,10 +1,10 @@
 """The engine: an exception in a check is `unknown` with the error, never a crash or a fail."""
 from datetime import date
 
-from checks import registry
-from checks.engine import CheckContext, run_rule, score
-from checks.model import Finding, RuleResult, status_from_findings
-from checks.rulebook import Rule
+from zwgk.checks import registry
+from zwgk.checks.engine import CheckContext, run_rule, score
+from zwgk.checks.model import Finding, RuleResult, status_from_findings
+from zwgk.checks.rulebook import Rule
 from tests.sitekit import site
 
 HOME = '<html><head><title>首页</title></head><body><a href="/a.html">营商环境</a></body></html>'

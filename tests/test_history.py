@@ -1,10 +1,10 @@
 """crawler/history.py: changes between complete audits, first-seen dates, trends — on a real
-SQLite database written by crawler.storage.Store."""
+SQLite database written by zwgk.storage.database.Store."""
 import pytest
 
-from checks.model import Finding
-from crawler.history import build_history, cards_for_run, classify, previous_complete_run
-from crawler.storage import Store
+from zwgk.checks.model import Finding
+from zwgk.storage.history import build_history, cards_for_run, classify, previous_complete_run
+from zwgk.storage.database import Store
 from tests.reportkit import add_run, rr
 
 U = "新会区人民政府"

@@ -2,7 +2,7 @@
 nothing written half-way (no database created, no output directory, the files given untouched).
 
 No crawl happens in any of these: every command must stop before the network, so the CLI runs
-in-process (crawler.cli.main) — no reactor is started."""
+in-process (zwgk.cli.main) — no reactor is started."""
 from __future__ import annotations
 
 import sqlite3
@@ -10,7 +10,7 @@ import subprocess
 
 import pytest
 
-from crawler.cli import main
+from zwgk.cli import main
 from tests.hostile.run import one_line_error
 
 
@@ -110,7 +110,7 @@ def test_corrupt_database_leaves_no_output_directory(tmp_path, zwgk):
 
 
 def test_database_locked_by_another_writer(tmp_path, zwgk):
-    from crawler.storage import Store
+    from zwgk.storage.database import Store
     db = tmp_path / "z.db"
     Store(str(db))                                    # a zwgk database (WAL) ...
     con = sqlite3.connect(db, isolation_level=None)

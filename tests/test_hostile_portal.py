@@ -20,8 +20,8 @@ from urllib.parse import urlsplit
 import pytest
 import yaml
 
-from checks.rulebook import load_rulebook
-from crawler.storage import Store
+from zwgk.checks.rulebook import load_rulebook
+from zwgk.storage.database import Store
 from tests.hostile import HostileServer
 from tests.hostile.pages import (blind_homes, gzip_bomb, injection_portal, offsite,
                                  portal)
@@ -145,7 +145,7 @@ def test_files_under_html_names_are_not_read_as_pages(hostile):
 
 def test_huge_link_counts_are_capped_and_the_budget_holds(hostile):
     p = {_path(s.url): s for s in hostile.pages.values()}
-    from crawler import settings
+    from zwgk.crawler import settings
     assert len(p["/many.html"].links) == settings.MAX_LINKS_PER_PAGE
     fetched = sum(1 for s in hostile.pages.values() if not s.external)
     assert fetched <= MAX_PAGES + 1
@@ -238,7 +238,7 @@ def test_html_scorecards_escape_crawled_text(hostile):
 def test_scorecards_run_no_script_and_fetch_nothing_in_chromium(hostile):
     """Open the scorecards made from the injection portals in real Chromium: no injected script
     or handler runs, and the pages ask the network for nothing (file:// only)."""
-    from crawler.browser import find_chromium
+    from zwgk.crawler.browser import find_chromium
     executable, why = find_chromium()
     if executable is None:
         pytest.skip(f"没有 Chromium 可用：{why}")

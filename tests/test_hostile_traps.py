@@ -6,7 +6,7 @@ import json
 from collections import Counter
 from urllib.parse import urlsplit
 
-from crawler import settings
+from zwgk.crawler import settings
 from tests.hostile import HostileServer
 from tests.hostile.pages import traps
 from tests.hostile.run import zwgk

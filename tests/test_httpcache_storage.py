@@ -6,8 +6,8 @@ from scrapy import Request
 from scrapy.http import HtmlResponse
 from scrapy.utils.test import get_crawler
 
-from crawler.httpcache import UnitDbmCacheStorage
-from crawler.runner import scrapy_settings
+from zwgk.crawler.httpcache import UnitDbmCacheStorage
+from zwgk.crawler.runner import scrapy_settings
 
 
 def _spider(scope: str):

@@ -1,6 +1,6 @@
 """https_security: HTTPS availability, mixed content, security headers (all need response headers or
 https URLs, so they are built here rather than as fixture folders)."""
-from checks.site import Site
+from zwgk.checks.site import Site
 from tests.contentkit import run
 from tests.sitekit import snapshot
 

@@ -2,9 +2,9 @@
 pingtan page listed as 已废止) in tests/fixtures/checks/lapsed_documents_marked/."""
 from datetime import date
 
-from checks.lapsed_documents_marked import PARAMS, judge_rows, page_marking
-from checks.params import validate
-from crawler.gkmlpt import Row
+from zwgk.checks.lapsed_documents_marked import PARAMS, judge_rows, page_marking
+from zwgk.checks.params import validate
+from zwgk.page.gkmlpt import Row
 from tests.contentkit import case_statuses, run
 from tests.sitekit import fixture, site
 

@@ -9,7 +9,7 @@ import sys
 import pytest
 import sqlalchemy as sa
 
-from crawler.storage import SCHEMA_HEAD, StorageError, Store, metadata
+from zwgk.storage.database import SCHEMA_HEAD, StorageError, Store, metadata
 from tests.services import fresh_postgres
 
 
@@ -47,7 +47,7 @@ def test_a_new_database_has_the_schema_the_migrations_build(tmp_path):
     old ones. Both must give the same tables, columns, defaults, indexes and keys."""
     from alembic import command
     from alembic.config import Config
-    from crawler import storage
+    from zwgk.storage import database as storage
     Store(f"sqlite:///{tmp_path}/models.db")
     migrated = sa.create_engine(f"sqlite:///{tmp_path}/migrated.db")
     with migrated.begin() as conn:
@@ -95,14 +95,14 @@ def test_a_database_from_a_newer_zwgk_is_refused_in_one_line(tmp_path):
     con.close()
     with pytest.raises(StorageError, match="比本程序新"):
         Store(f"sqlite:///{tmp_path}/z.db")
-    result = subprocess.run([sys.executable, "-m", "crawler.cli", "report", "--db", f"sqlite:///{tmp_path}/z.db",
+    result = subprocess.run([sys.executable, "-m", "zwgk.cli", "report", "--db", f"sqlite:///{tmp_path}/z.db",
                              "--out", str(tmp_path / "out")], capture_output=True, text=True, timeout=120)
     assert result.returncode == 2 and len(result.stderr.strip().splitlines()) == 1, result.stderr
 
 
 def test_postgresql_is_migrated_once_when_workers_start_together():
     url = fresh_postgres()
-    code = f"from crawler.storage import Store; Store({url!r})"
+    code = f"from zwgk.storage.database import Store; Store({url!r})"
     procs = [subprocess.Popen([sys.executable, "-c", code], stderr=subprocess.PIPE, text=True) for _ in range(3)]
     for proc in procs:
         _, err = proc.communicate(timeout=120)

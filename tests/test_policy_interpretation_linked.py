@@ -1,7 +1,7 @@
 """policy_interpretation_linked (item 26, 三同步). Fixture cases in
 tests/fixtures/checks/policy_interpretation_linked/."""
-from checks.policy_interpretation_linked import core_title
-from checks.site import Site
+from zwgk.checks.policy_interpretation_linked import core_title
+from zwgk.checks.site import Site
 from tests.contentkit import case_statuses, run
 from tests.sitekit import snapshot
 

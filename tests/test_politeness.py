@@ -6,7 +6,7 @@ import os
 import subprocess
 import sys
 
-from crawler import settings as zwgk_settings
+from zwgk.crawler import settings as zwgk_settings
 from tests.webkit import Routes
 
 
@@ -19,7 +19,7 @@ def _portal(pages: int) -> dict:
 
 
 def _crawl(url: str, **env) -> list[dict]:
-    proc = subprocess.run([sys.executable, "-m", "crawler.cli", "crawl", url, "--ignore-robots"],
+    proc = subprocess.run([sys.executable, "-m", "zwgk.cli", "crawl", url, "--ignore-robots"],
                           capture_output=True, text=True, timeout=120,
                           env={**os.environ, "ZWGK_AUTOTHROTTLE_ENABLED": "0", **env})
     assert proc.returncode == 0, proc.stderr[-2000:]

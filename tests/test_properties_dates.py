@@ -5,7 +5,7 @@ from datetime import date
 
 from hypothesis import given, settings, strategies as st
 
-from checks.text import find_dates, parse_date, url_date
+from zwgk.page.text import find_dates, parse_date, url_date
 
 FAST = settings(max_examples=200, deadline=None)
 

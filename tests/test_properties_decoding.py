@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from hypothesis import assume, given, settings, strategies as st
 
-from crawler.decoding import decode_html
+from zwgk.crawler.decoding import decode_html
 
 FAST = settings(max_examples=150, deadline=None)
 

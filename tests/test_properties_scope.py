@@ -5,8 +5,8 @@ import string
 
 from hypothesis import given, settings, strategies as st
 
-from crawler.pageparse import extract
-from crawler.scope import Scope, looks_like_trap, normalise_url
+from zwgk.page.html import extract
+from zwgk.page.scope import Scope, looks_like_trap, normalise_url
 
 FAST = settings(max_examples=150, deadline=None)
 

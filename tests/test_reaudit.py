@@ -10,7 +10,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from crawler.storage import Store
+from zwgk.storage.database import Store
 from tests.webkit import zwgk
 
 AS_OF = "2023-03-15"

@@ -11,13 +11,13 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from checks.model import Finding
-from checks.rulebook import load_rulebook
-from crawler.cli import main
-from crawler.history import build_history, cards_for_run
-from crawler.storage import Store
-from reports.html import unit_filename, write_check, write_site
-from reports.view import rule_filename, safe_href
+from zwgk.checks.model import Finding
+from zwgk.checks.rulebook import load_rulebook
+from zwgk.cli import main
+from zwgk.storage.history import build_history, cards_for_run
+from zwgk.storage.database import Store
+from zwgk.reports.html import unit_filename, write_check, write_site
+from zwgk.reports.view import rule_filename, safe_href
 from tests.reportkit import add_run, rr
 
 BOOK = load_rulebook("jiangmen-2022")

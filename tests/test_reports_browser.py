@@ -11,13 +11,13 @@ from urllib.parse import unquote
 
 import pytest
 
-from checks.model import Finding
-from checks.rulebook import load_rulebook
-from crawler.browser import CHROMIUM_FLAGS, axe_source, find_chromium
-from crawler.history import build_history, cards_for_run
-from crawler.storage import Store
-from reports.html import unit_filename, write_site
-from reports.view import rule_filename
+from zwgk.checks.model import Finding
+from zwgk.checks.rulebook import load_rulebook
+from zwgk.crawler.browser import CHROMIUM_FLAGS, axe_source, find_chromium
+from zwgk.storage.history import build_history, cards_for_run
+from zwgk.storage.database import Store
+from zwgk.reports.html import unit_filename, write_site
+from zwgk.reports.view import rule_filename
 from tests.reportkit import add_run, applicable, rr
 from tests.webkit import Routes
 

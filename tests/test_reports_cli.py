@@ -5,8 +5,8 @@ import re
 import lxml.html
 import pandas as pd
 
-from crawler.cli import main
-from reports.html import unit_filename
+from zwgk.cli import main
+from zwgk.reports.html import unit_filename
 from tests.webkit import Routes, zwgk
 
 HOME = """<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>{name}</title>

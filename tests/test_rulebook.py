@@ -3,8 +3,8 @@ import textwrap
 
 import pytest
 
-from checks.registry import CHECKS
-from checks.rulebook import RulebookError, load_rulebook, load_units
+from zwgk.checks.registry import CHECKS
+from zwgk.checks.rulebook import RulebookError, load_rulebook, load_units
 
 
 def write(tmp_path, text, name="book.yaml"):
@@ -108,5 +108,5 @@ def test_every_plan_item_has_a_rule_or_a_reason_why_not():
 
 
 def test_rules_readme_is_generated_from_the_rulebook():
-    from checks.docs import main
-    assert main(["--check"]) == 0, "run: python -m checks.docs"
+    from zwgk.checks.docs import main
+    assert main(["--check"]) == 0, "run: python -m zwgk.checks.docs"

@@ -5,8 +5,8 @@ from datetime import date
 
 import pytest
 
-from checks.engine import CheckContext, run_rule
-from checks.rulebook import load_rulebook
+from zwgk.checks.engine import CheckContext, run_rule
+from zwgk.checks.rulebook import load_rulebook
 from tests.sitekit import site
 
 BOOK = load_rulebook("jiangmen-2022")

@@ -18,15 +18,15 @@ from urllib.parse import urljoin, urlsplit
 
 import pytest
 
-from checks.engine import CheckContext, run_rule
-from checks.rulebook import load_rulebook
-from crawler.sample_portals import (EXPECTED, PORTAL_NAMES, build_portal, build_portals,
+from zwgk.checks.engine import CheckContext, run_rule
+from zwgk.checks.rulebook import load_rulebook
+from zwgk.sample_portals import (EXPECTED, PORTAL_NAMES, build_portal, build_portals,
                                     demo_units, expected_for, serve, serve_all, stop_all,
                                     unit_entries)
-from crawler.sample_portals.content import law_report_year_due
-from crawler.sample_portals.model import ARTICLE_META
-from crawler.sample_portals.portals import PORTALS, make_site
-from crawler.sample_portals.server import SECURITY_HEADERS
+from zwgk.sample_portals.content import law_report_year_due
+from zwgk.sample_portals.model import ARTICLE_META
+from zwgk.sample_portals.portals import PORTALS, make_site
+from zwgk.sample_portals.server import SECURITY_HEADERS
 from tests import sitekit
 
 AS_OF = dt.date(2024, 9, 1)
@@ -195,7 +195,7 @@ def test_serve_context_manager_and_stop(tmp_path):
 
 
 def test_module_entry_point_help():
-    result = subprocess.run([sys.executable, "-m", "crawler.sample_portals", "--help"],
+    result = subprocess.run([sys.executable, "-m", "zwgk.sample_portals", "--help"],
                             capture_output=True, text=True, timeout=60)
     assert result.returncode == 0 and "--as-of" in result.stdout
 

@@ -1,5 +1,5 @@
 """Scope: a department channel under a path prefix never crawls its parent portal."""
-from crawler.scope import Scope, normalise_url
+from zwgk.page.scope import Scope, normalise_url
 
 
 def test_department_prefix_excludes_parent_portal():

@@ -6,10 +6,10 @@ from __future__ import annotations
 import pickle
 from urllib.parse import urldefrag, urljoin
 
-from checks.site import LRUCache, Site
-from checks.text import matches_any
-from crawler.pageparse import extract, join_base
-from crawler.snapshot import Link, PageSnapshot
+from zwgk.checks.site import LRUCache, Site
+from zwgk.page.text import matches_any
+from zwgk.page.html import extract, join_base
+from zwgk.page.snapshot import Link, PageSnapshot
 from tests.sitekit import site, snapshot
 
 NAV = '<div class="nav"><a href="/zwgk/">政务公开</a><a href="/yshj/">优化营商环境</a></div>'

@@ -117,8 +117,8 @@ def test_gkmlpt_read_through_its_api():
     assert "/gkmlpt/api/all/21?page=2&sid=750001" in paths      # pagination followed
     assert "/gkmlpt/content/1/1/post_3.html" in paths            # articles followed
 
-    from checks.site import Site
-    from crawler.snapshot import PageSnapshot
+    from zwgk.checks.site import Site
+    from zwgk.page.snapshot import PageSnapshot
     site = Site(srv.url, [PageSnapshot.from_dict(s) for s in snaps])
     rows = {r.title: r for r in site.gkmlpt_rows()}
     assert set(rows) == {"关于A的通知", "关于B的通知", "关于C的通知"}
@@ -148,7 +148,7 @@ def test_crawler_traps_are_skipped_and_recorded():
 
 def test_http_cache_revalidates_and_reuses_unchanged_pages(tmp_path):
     from datetime import date
-    from crawler.sample_portals import serve_all, stop_all
+    from zwgk.sample_portals import serve_all, stop_all
     servers = serve_all(tmp_path / "portals", date(2023, 3, 15), names=["county-good"])
     srv = servers["county-good"]
     env_cache = ["--scope", srv.url]

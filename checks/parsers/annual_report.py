@@ -25,11 +25,11 @@ from functools import lru_cache
 from email.utils import parsedate_to_datetime
 from urllib.parse import urljoin
 
-from crawler.pageparse import fold
-from crawler.scope import is_document, normalise_url
-from checks.params import ParamError, month_day
-from checks.text import norm, parse_date, url_date
-from checks.parsers.listing import list_key, list_pages, list_rows, pagination
+from zwgk.page.html import fold
+from zwgk.page.scope import is_document, normalise_url
+from zwgk.checks.params import ParamError, month_day
+from zwgk.page.text import norm, parse_date, url_date
+from zwgk.checks.parsers.listing import list_key, list_pages, list_rows, pagination
 
 # --------------------------------------------------------------------------------------------
 # The template (国办公开办函〔2021〕30号): what the tables look like. Not policy: the format itself.
@@ -569,7 +569,7 @@ def _find_reports(site, spec: ReportSpec, unit: dict) -> ReportSearch:
 
 
 def _directory_of(url: str) -> str:
-    from checks.parsers.listing import _directory
+    from zwgk.checks.parsers.listing import _directory
     return _directory(url)
 
 

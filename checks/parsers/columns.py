@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from checks.parsers.listing import get_page, is_pager_url, list_key, list_rows
-from checks.text import matches_any, norm
-from crawler.scope import url_kind
+from zwgk.checks.parsers.listing import get_page, is_pager_url, list_key, list_rows
+from zwgk.page.text import matches_any, norm
+from zwgk.page.scope import url_kind
 
 
 @dataclass

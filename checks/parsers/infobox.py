@@ -15,8 +15,8 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
-from crawler.pageparse import fold
-from checks.text import parse_date
+from zwgk.page.html import fold
+from zwgk.page.text import parse_date
 
 LABELS = (
     ("index_no", ("索引号",)),

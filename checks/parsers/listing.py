@@ -19,9 +19,9 @@ from functools import lru_cache
 from urllib.parse import urljoin, urlsplit
 import posixpath
 
-from crawler.pageparse import fold, join_base, position_of
-from crawler.scope import normalise_url
-from checks.text import norm, parse_date, url_date
+from zwgk.page.html import fold, join_base, position_of
+from zwgk.page.scope import normalise_url
+from zwgk.page.text import norm, parse_date, url_date
 
 # Header cells of list tables -> the field they hold. Order matters: 成文日期 before 日期,
 # 主题分类 before 主题.

@@ -44,14 +44,14 @@ def looks_binary(body: bytes) -> bool:
         return False
     return head.startswith(_BINARY_MAGIC) or head.count(b"\x00") > len(head) // 10
 
-from crawler.attachments import extract_text, kind_of
-from crawler.decoding import decode_html
-from crawler.middlewares import BudgetSpent
-from crawler.pageparse import extract, fold
-from crawler.scope import (PLAN_SKIPPED, Scope, normalise_url, is_skippable, is_document,
+from zwgk.crawler.attachments import extract_text, kind_of
+from zwgk.crawler.decoding import decode_html
+from zwgk.crawler.middlewares import BudgetSpent
+from zwgk.page.html import extract, fold
+from zwgk.page.scope import (PLAN_SKIPPED, Scope, normalise_url, is_skippable, is_document,
                            looks_like_trap, url_kind)
-from crawler import gkmlpt
-from crawler.snapshot import STORED_BLOB, Link, PageSnapshot
+from zwgk.page import gkmlpt
+from zwgk.page.snapshot import STORED_BLOB, Link, PageSnapshot
 
 _PAGINATION = re.compile(r"^(下一页|下页|后页|尾页|末页|上一页|首页|\d{1,3}|>|>>|»|next)$", re.I)
 _HTML_TYPES = ("text/html", "application/xhtml", "text/plain", "application/xml", "text/xml")
@@ -59,7 +59,7 @@ _NO_TEXT_TYPES = ("image/", "video/", "audio/", "font/")
 
 
 # Why a link was left for later, and — if the site proved too large to crawl whole — not fetched.
-# Both start with PLAN_SKIPPED, which checks.site.Site.why_unseen recognises.
+# Both start with PLAN_SKIPPED, which zwgk.checks.site.Site.why_unseen recognises.
 SKIP_ARTICLE = f"{PLAN_SKIPPED}（普通列表的文章只抽查前几篇，全站超出页数预算）"
 SKIP_PAGER = f"{PLAN_SKIPPED}（普通列表只看第一页，全站超出页数预算）"
 
@@ -424,7 +424,7 @@ class PortalSpider(scrapy.Spider):
     def previous(self):
         """The last audit's parsed pages of this unit (crawler/snapshot_cache.py), or None."""
         if not hasattr(self, "_previous"):
-            from crawler.snapshot_cache import SnapshotCache
+            from zwgk.storage.snapshot_cache import SnapshotCache
             self._previous = SnapshotCache.from_settings(self.settings, self.unit_name)
         return self._previous
 
@@ -433,7 +433,7 @@ class PortalSpider(scrapy.Spider):
             self.logger.info("%s: %d pages reused as parsed by audit #%s", self.unit_name,
                              self._previous.reused, self._previous.run_id)
             self._previous.close()
-        from crawler.snapshot_cache import remember_parser
+        from zwgk.storage.snapshot_cache import remember_parser
         try:
             remember_parser(self.settings)
         except Exception as exc:  # noqa: BLE001 — the next audit then just parses again
@@ -471,7 +471,7 @@ class PortalSpider(scrapy.Spider):
         same = (self.previous.same_body(response.url, response)
                 if "cached" in response.flags and self.previous is not None else None)
         if same is not None:
-            from crawler.snapshot_cache import PARSED_FIELDS
+            from zwgk.storage.snapshot_cache import PARSED_FIELDS
             data.update({k: same[k] for k in PARSED_FIELDS if k in same})
             data["links"] = tuple(Link(**l) for l in data.get("links") or ())
             data["scripts"] = tuple(data.get("scripts") or ())

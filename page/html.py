@@ -13,7 +13,7 @@ from urllib.parse import urljoin, urldefrag, urlsplit
 import lxml.html
 from lxml import etree
 
-from crawler.snapshot import Link
+from zwgk.page.snapshot import Link
 
 # 国办发〔2017〕47号 page metadata, plus the common extras; matched case-insensitively.
 GOV_META = ("SiteName", "SiteDomain", "SiteIDCode", "ColumnName", "ColumnType", "ColumnDescription",
@@ -192,7 +192,7 @@ def extract(html: str, base_url: str, max_links: int = 20000) -> dict:
             except ValueError:
                 pass
     out["scripts"] = tuple(scripts[:500])
-    from crawler.breadcrumb import breadcrumb_items     # here: it builds on this module
+    from zwgk.page.breadcrumb import breadcrumb_items     # here: it builds on this module
     # read now, while the page is parsed: checks would otherwise parse every article again for it
     out["crumbs"] = tuple(sys.intern(t) if len(t) <= 32 else t for t in breadcrumb_items(doc))
     return out

@@ -18,7 +18,7 @@ from sqlalchemy import (Boolean, Column, Float, ForeignKey, Index, Integer, Larg
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DatabaseError, OperationalError, NoSuchModuleError
 
-from crawler.snapshot import STORED_BLOB, PageSnapshot
+from zwgk.page.snapshot import STORED_BLOB, PageSnapshot
 
 metadata = MetaData()
 

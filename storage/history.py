@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import select
 
-from crawler.storage import findings, results, run_units, runs
+from zwgk.storage.database import findings, results, run_units, runs
 
 PROBLEM = ("fail", "warn")
 DECIDED = ("pass", "fail", "warn")
@@ -218,7 +218,7 @@ def score_trend(store, unit: str, run_id: int, window: int = DEFAULT_WINDOW) -> 
 
 def cards_for_run(store, run_id: int) -> tuple[list[dict], dict]:
     """(scorecards of every unit of a run, {unit: reachable}) rebuilt from the database."""
-    from reports.scorecard import scorecard
+    from zwgk.reports.scorecard import scorecard
     run = store.run_row(run_id)
     if run is None:
         raise ValueError(f"no run {run_id}")

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
-from crawler.scope import normalise_url
+from zwgk.page.scope import normalise_url
 
 _ARTICLE_URL = re.compile(r"/t\d{8}_\d+|/art/\d{4}/|/content[_/]\d+|/\d{6}/[a-z0-9_]*\d+\.s?html?$", re.I)
 _LIST_WORDS = re.compile(r"list|news|lb|xxgk|wjlb|items|result|article|data|table|zwgk|^app$|^root$", re.I)

@@ -12,11 +12,11 @@ import json
 from dataclasses import dataclass, field
 from datetime import date
 
-from checks.engine import CheckContext, run_rules, score
-from checks.registry import CHECKS
-from checks.site import Site
-from crawler.browser import browser_pass
-from crawler.runner import crawl_units
+from zwgk.checks.engine import CheckContext, run_rules, score
+from zwgk.checks.registry import CHECKS
+from zwgk.checks.site import Site
+from zwgk.crawler.browser import browser_pass
+from zwgk.crawler.runner import crawl_units
 
 
 @dataclass
@@ -109,7 +109,7 @@ def run_audit(store, run_id: int, units: list[dict], rulebook, as_of: date, max_
               browser=None, browser_missing: str = "", settings: dict | None = None,
               progress=None) -> list[UnitResult]:
     unit_ids = {u["name"]: store.add_unit(run_id, u) for u in units}
-    from crawler.crawlplan import plan_settings     # which columns the rules read in full
+    from zwgk.checks.needs import plan_settings     # which columns the rules read in full
     # SNAPSHOT_CACHE_DB: a re-audit reuses the last audit's parsed pages (crawler/snapshot_cache.py)
     plan = {**plan_settings(rulebook), "SNAPSHOT_CACHE_DB": store.url}
     outcomes = crawl_units(units, rulebook.keywords(), max_pages,

@@ -1,4 +1,4 @@
-"""python -m crawler.sample_portals [--as-of YYYY-MM-DD] [--dest DIR] [--only NAME ...]
+"""python -m zwgk.sample_portals [--as-of YYYY-MM-DD] [--dest DIR] [--only NAME ...]
 
 Builds the sample portals and serves each on its own 127.0.0.1 port until Ctrl-C.
 """
@@ -17,7 +17,7 @@ from .server import serve_all, stop_all
 
 
 def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m crawler.sample_portals", description=__doc__,
+    parser = argparse.ArgumentParser(prog="python -m zwgk.sample_portals", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--as-of", type=dt.date.fromisoformat, default=dt.date.today(),
                         help="date the content is made fresh for (default: today)")

@@ -13,7 +13,7 @@ X-Content-Type-Options/X-Frame-Options. The ``-bad`` twins carry the planted pro
 ``expected.EXPECTED`` (those marked ``"verdict": "warn"`` are warnings of their rule, the rest
 failures). All dates are relative to the ``as_of`` date the portals are built for.
 
-    from crawler.sample_portals import build_portals, serve, serve_all, EXPECTED
+    from zwgk.sample_portals import build_portals, serve, serve_all, EXPECTED
 
 Layout of this package:
 

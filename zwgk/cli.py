@@ -163,7 +163,7 @@ def _settings(args) -> dict:
 
 
 def _open_store(db: str):
-    from crawler.storage import Store, StorageError
+    from zwgk.storage.database import Store, StorageError
     try:
         return Store(db)
     except StorageError as exc:
@@ -171,7 +171,7 @@ def _open_store(db: str):
 
 
 def _load_rulebook(ref: str):
-    from checks.rulebook import load_rulebook, RulebookError
+    from zwgk.checks.rulebook import load_rulebook, RulebookError
     try:
         return load_rulebook(ref)
     except RulebookError as exc:
@@ -183,7 +183,7 @@ def _browser(args):
     the crawl; if it cannot start there, the browser rules say unknown with the reason."""
     if args.no_browser:
         return None, "已指定 --no-browser"
-    from crawler.browser import BrowserPool, BrowserSettings, find_chromium
+    from zwgk.crawler.browser import BrowserPool, BrowserSettings, find_chromium
     executable, why = find_chromium()
     if executable is None:
         return None, why
@@ -192,10 +192,10 @@ def _browser(args):
 
 
 def cmd_check(args) -> int:
-    from crawler.pipeline import run_audit
-    from reports.scorecard import scorecard
-    from reports.terminal import summary
-    from reports.html import write_unit
+    from zwgk.audit import run_audit
+    from zwgk.reports.scorecard import scorecard
+    from zwgk.reports.terminal import summary
+    from zwgk.reports.html import write_unit
 
     url = _check_url(args.url)
     as_of = _as_of(args.as_of)
@@ -227,8 +227,8 @@ def cmd_check(args) -> int:
         if args.json:
             Path(args.json).write_text(json.dumps(card, ensure_ascii=False, indent=2), encoding="utf-8")
     if out:
-        from crawler.history import build_history
-        from reports.html import write_check
+        from zwgk.storage.history import build_history
+        from zwgk.reports.html import write_check
         path = write_check(out, card, book=rulebook, history=build_history(store, run_id, units=[unit["name"]]))
         print(f"HTML 记分卡：{path}", file=sys.stderr if args.json == "-" else sys.stdout)
     if not result.reachable:
@@ -286,10 +286,10 @@ def _publish_site(out: Path, build) -> Path:
 
 
 def run_units_audit(args, units, store) -> int:
-    from crawler.lock import AuditLock, LockHeld
-    from crawler.pipeline import run_audit
-    from crawler.progress import Progress
-    from crawler.storage import StorageError
+    from zwgk.lock import AuditLock, LockHeld
+    from zwgk.audit import run_audit
+    from zwgk.progress import Progress
+    from zwgk.storage.database import StorageError
 
     as_of = _as_of(args.as_of)
     rulebook = getattr(args, "loaded_rulebook", None) or _load_rulebook(getattr(args, "rulebook", "jiangmen-2022"))
@@ -319,7 +319,7 @@ def run_units_audit(args, units, store) -> int:
             results = run_audit(store, run_id, units, rulebook, as_of, max_pages, browser=browser,
                                 browser_missing=why, settings=settings, progress=progress)
             progress.close()
-            from reports.scorecard import scorecard
+            from zwgk.reports.scorecard import scorecard
             cards = [scorecard(r.unit, r.unit["url"], as_of.isoformat(), rulebook.id, r.pages_crawled,
                                r.pages_failed, r.score, r.results) for r in results]
             reachable = {r.unit["name"]: r.reachable for r in results}
@@ -336,7 +336,7 @@ def run_units_audit(args, units, store) -> int:
     finally:
         lock.__exit__(None, None, None)
     if cards is None:
-        from crawler.history import cards_for_run
+        from zwgk.storage.history import cards_for_run
         cards, reachable = cards_for_run(store, run_id)
     _publish_audit(args, store, run_id, as_of, rulebook, cards, reachable, out, log_path)
     return EXIT_OK
@@ -346,7 +346,7 @@ def _prune_pages(args, store):
     keep = getattr(args, "keep_pages", KEEP_PAGES)
     if keep is None or keep < 1:
         return
-    from crawler.storage import StorageError
+    from zwgk.storage.database import StorageError
     try:
         old_runs, old_pages = store.prune_pages("audit", keep)
     except StorageError as exc:     # the audit is complete and stored; pruning waits for the next one
@@ -360,8 +360,8 @@ def _prune_pages(args, store):
 def _run_distributed(args, store, run_id, units, rulebook, as_of, max_pages, settings, browser, why, out):
     """The coordinator of `zwgk audit --redis`: units go on the shared queue, workers crawl and
     judge them, this process waits and judges the audit-wide rules (crawler/cluster.py)."""
-    from checks.rulebook import resolve_rulebook_path
-    from crawler.cluster import DEFAULT_VISIBILITY, coordinate
+    from zwgk.checks.rulebook import resolve_rulebook_path
+    from zwgk.cluster import DEFAULT_VISIBILITY, coordinate
     if store.engine.dialect.name == "sqlite":
         print(f"zwgk: 结果库是 SQLite 文件 {store.shared_url()}：只有本机的工作进程能写入；"
               "多台机器请用 --db postgresql://…", file=sys.stderr)
@@ -379,9 +379,9 @@ def _run_distributed(args, store, run_id, units, rulebook, as_of, max_pages, set
 
 def _publish_audit(args, store, run_id, as_of, rulebook, cards, reachable, out, log_path):
     """Scorecards, summary, webhook and the terminal lines of a finished audit."""
-    from crawler.history import build_history
-    from crawler.summary import audit_summary, post_webhook
-    from reports.html import write_site
+    from zwgk.storage.history import build_history
+    from zwgk.summary import audit_summary, post_webhook
+    from zwgk.reports.html import write_site
     history = build_history(store, run_id)
     index = _publish_site(out, lambda target: write_site(
         target, cards, run_id, rulebook.id, as_of.isoformat(),
@@ -403,7 +403,7 @@ def _publish_audit(args, store, run_id, as_of, rulebook, cards, reachable, out, 
 
 
 def cmd_audit(args) -> int:
-    from checks.rulebook import load_units, RulebookError
+    from zwgk.checks.rulebook import load_units, RulebookError
     try:
         units = load_units(args.units)
     except RulebookError as exc:
@@ -414,7 +414,7 @@ def cmd_audit(args) -> int:
     _max_pages(args.max_pages)
     _check_out_writable(args.out)
     if getattr(args, "redis", None):
-        from crawler.cluster import ClusterError, connect
+        from zwgk.cluster import ClusterError, connect
         try:
             connect(args.redis)
         except ClusterError as exc:
@@ -425,7 +425,7 @@ def cmd_audit(args) -> int:
 
 def cmd_demo(args) -> int:
     import tempfile
-    from crawler.sample_portals import demo_units, serve_all
+    from zwgk.sample_portals import demo_units, serve_all
 
     as_of = _as_of(args.as_of)
     store = _open_store(args.db)
@@ -443,7 +443,7 @@ def cmd_demo(args) -> int:
 
 
 def cmd_crawl(args) -> int:
-    from crawler.runner import crawl_units
+    from zwgk.crawler.runner import crawl_units
     url = _check_url(args.url)
     max_pages = _max_pages(args.max_pages)
     rulebook = _load_rulebook(args.rulebook)
@@ -463,9 +463,9 @@ def cmd_crawl(args) -> int:
 
 
 def cmd_report(args) -> int:
-    from checks.rulebook import RulebookError, load_rulebook
-    from crawler.history import build_history, cards_for_run
-    from reports.html import write_site
+    from zwgk.checks.rulebook import RulebookError, load_rulebook
+    from zwgk.storage.history import build_history, cards_for_run
+    from zwgk.reports.html import write_site
     store = _open_store(args.db)
     out = _out_dir(args.out)
     run = store.run_row(args.run) if args.run else store.latest_complete_run()
@@ -484,7 +484,7 @@ def cmd_report(args) -> int:
 
 
 def cmd_worker(args) -> int:
-    from crawler.cluster import ClusterError, Worker
+    from zwgk.cluster import ClusterError, Worker
     if args.slots < 1:
         raise UsageError(f"--slots 须为正整数: {args.slots}")
     if args.db:
@@ -499,7 +499,7 @@ def cmd_worker(args) -> int:
 
 
 def cmd_status(args) -> int:
-    from crawler.cluster import ClusterError, format_status, status
+    from zwgk.cluster import ClusterError, format_status, status
     try:
         info = status(args.redis)
     except ClusterError as exc:
@@ -509,7 +509,7 @@ def cmd_status(args) -> int:
 
 
 def main(argv=None) -> int:
-    from crawler.storage import StorageError
+    from zwgk.storage.database import StorageError
     parser = build_parser()
     try:
         args = parser.parse_args(argv)
@@ -523,7 +523,7 @@ def main(argv=None) -> int:
         print(f"zwgk: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except Exception as exc:  # noqa: BLE001 — Redis lost for good mid-audit: one line, not a traceback
-        from crawler.cluster import ClusterError
+        from zwgk.cluster import ClusterError
         if not isinstance(exc, ClusterError):
             raise
         print(f"zwgk: {exc}", file=sys.stderr)

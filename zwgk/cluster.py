@@ -308,11 +308,11 @@ def run_claim(redis_url: str, claim: Claim, worker: str, db_override: str | None
     # scrapy-redis 0.9 still passes spider= to the stats collector: noise, once per request.
     warnings.filterwarnings("ignore", category=ScrapyDeprecationWarning)
 
-    from checks.rulebook import load_rulebook
-    from crawler.browser import browser_pass
-    from crawler.pipeline import build_sites, crawl_facts, judge_units
-    from crawler.runner import crawl_units
-    from crawler.storage import StaleAttempt, Store
+    from zwgk.checks.rulebook import load_rulebook
+    from zwgk.crawler.browser import browser_pass
+    from zwgk.audit import build_sites, crawl_facts, judge_units
+    from zwgk.crawler.runner import crawl_units
+    from zwgk.storage.database import StaleAttempt, Store
 
     client = connect(redis_url)
     keys = Keys(claim.audit)
@@ -330,7 +330,7 @@ def run_claim(redis_url: str, claim: Claim, worker: str, db_override: str | None
         return 0
     for u in units:
         u["scrapy_settings"] = unit_scrapy_settings(redis_url, keys, u["run_unit_id"])
-    from crawler.crawlplan import plan_settings
+    from zwgk.checks.needs import plan_settings
     # as on one machine (pipeline.run_audit): the crawl plan, and the last audit's parsed pages
     settings = {**plan_settings(rulebook), "SNAPSHOT_CACHE_DB": db_override or meta["db"],
                 **json.loads(meta.get("settings") or "{}")}
@@ -343,7 +343,7 @@ def run_claim(redis_url: str, claim: Claim, worker: str, db_override: str | None
     sites = build_sites(units, outcomes)
     browser, why = None, meta.get("browser_missing") or "已指定 --no-browser"
     if browser_enabled and meta.get("browser") == "1":
-        from crawler.browser import BrowserPool, BrowserSettings, find_chromium
+        from zwgk.crawler.browser import BrowserPool, BrowserSettings, find_chromium
         executable, why = find_chromium()
         if executable is not None:
             shots = meta.get("screenshots") or ""
@@ -452,7 +452,7 @@ class Worker:
                 self.log(f"[{self.id}] {names} 异常退出（退出码 {code}），放回队列重试")
 
     def _give_up(self, claim: Claim, why: str):
-        from crawler.storage import Store
+        from zwgk.storage.database import Store
         store = Store(self.db or self.queue.meta(claim.audit)["db"])
         for u in claim.units:
             store.fail_unit(u["run_unit_id"], why)
@@ -540,8 +540,8 @@ def coordinate(redis_url: str, store, run_id: int, units: list[dict], unit_ids: 
     import subprocess
     from pathlib import Path
 
-    from crawler.pipeline import judge_peer_rules
-    from crawler.runner import host_groups
+    from zwgk.audit import judge_peer_rules
+    from zwgk.crawler.runner import host_groups
 
     client = connect(redis_url)
     queue = Queue(client)
@@ -558,7 +558,7 @@ def coordinate(redis_url: str, store, run_id: int, units: list[dict], unit_ids: 
     keys = queue.publish(meta, groups)
     log(f"巡检批次 #{run_id} 已排队：{len(units)} 个单位，{len(groups)} 组（按主机），"
         f"Redis {mask_url(redis_url)}，审计编号 {keys.audit}")
-    spawned = [subprocess.Popen([sys.executable, "-m", "crawler.cli", "worker", "--redis", redis_url,
+    spawned = [subprocess.Popen([sys.executable, "-m", "zwgk.cli", "worker", "--redis", redis_url,
                                  "--audit", keys.audit, "--exit-when-idle"]
                                 + ([] if browser else ["--no-browser"]))
                for _ in range(local_workers)]

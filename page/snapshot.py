@@ -1,6 +1,6 @@
 """PageSnapshot: one fetched URL as the crawler saw it. Immutable once stored.
 
-The crawler produces snapshots; checks/ reads them through checks.site.Site.
+The crawler produces snapshots; checks/ reads them through zwgk.checks.site.Site.
 """
 from __future__ import annotations
 

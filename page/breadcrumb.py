@@ -10,7 +10,7 @@ import re
 
 from lxml import etree
 
-from crawler.pageparse import fold, with_class_or_id
+from zwgk.page.html import fold, with_class_or_id
 
 _LEAD_WORDS = ("当前位置", "您的位置", "您现在的位置", "所在位置", "现在位置", "当前栏目")
 _LEAD = re.compile("(" + "|".join(_LEAD_WORDS) + r")\s*[:：]?")

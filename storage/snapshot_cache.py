@@ -23,6 +23,7 @@ recomputed every time.
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import json
 import logging
 import zlib
@@ -31,14 +32,15 @@ from pathlib import Path
 
 from sqlalchemy import and_, bindparam, create_engine, select
 
-from crawler.scope import normalise_url, url_kind
-from crawler.snapshot import STORED_BLOB
+from zwgk.page.scope import normalise_url, url_kind
+from zwgk.page.snapshot import STORED_BLOB
 
 log = logging.getLogger(__name__)
 
 # Whatever turns a response into a snapshot: a change in any of these makes stored snapshots stale.
-_PARSER_SOURCES = ("pageparse.py", "breadcrumb.py", "decoding.py", "gkmlpt.py", "attachments.py",
-                   "snapshot.py", "scope.py", "spiders/portal.py")
+_PARSER_SOURCES = ("zwgk.page.html", "zwgk.page.breadcrumb", "zwgk.page.gkmlpt", "zwgk.page.snapshot",
+                   "zwgk.page.scope", "zwgk.crawler.decoding", "zwgk.crawler.attachments",
+                   "zwgk.crawler.spiders.portal")
 _PARSER_SETTINGS = ("MAX_LINKS_PER_PAGE", "GKMLPT_MAX_PAGES", "DOWNLOAD_MAXSIZE")
 # Fields of a snapshot that come from parsing the body; the rest describe this fetch.
 PARSED_FIELDS = ("html", "encoding", "declared_encoding", "title", "meta", "links", "scripts",
@@ -47,12 +49,11 @@ SIDECAR = "zwgk-parser.json"
 
 
 def parser_fingerprint(settings) -> str:
-    here = Path(__file__).resolve().parent
     h = hashlib.sha256()
     for name in _PARSER_SOURCES:
-        try:
-            h.update((here / name).read_bytes())
-        except OSError:
+        try:     # the source files, found without importing them
+            h.update(Path(importlib.util.find_spec(name).origin).read_bytes())
+        except (OSError, AttributeError, ImportError, TypeError):
             h.update(name.encode())
     for key in _PARSER_SETTINGS:
         h.update(f"{key}={settings.get(key)}".encode())
@@ -102,7 +103,7 @@ def remember_parser(settings):
         return
     if first_run_parsed_so(settings) is not None:
         return
-    from crawler.storage import runs
+    from zwgk.storage.database import runs
     engine = create_engine(db, future=True)
     try:
         with engine.connect() as conn:
@@ -130,7 +131,7 @@ class SnapshotCache:
         self.index: dict[str, tuple[int, str]] = {}     # normalised URL -> (page id, fetched_at)
         self.run_id = None
         self.reused = 0                                  # snapshots served from here
-        from crawler.storage import pages, runs
+        from zwgk.storage.database import pages, runs
         self._by_ids = select(pages.c.id, pages.c.data).where(
             pages.c.id.in_(bindparam("ids", expanding=True)))
         self._ahead: dict[int, bytes] = {}    # blobs read ahead of their turn (prefetch_fresh)

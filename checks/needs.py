@@ -22,7 +22,7 @@ KEYWORD_PARAMS = ("names", "synonyms", "keywords", "list_names", "title_keywords
 
 
 def reads_documents(check_id: str) -> bool:
-    from checks.registry import CHECKS
+    from zwgk.checks.registry import CHECKS
     declared = getattr(CHECKS.get(check_id), "CRAWL_READS", None)
     if declared in ("documents", "lists"):
         return declared == "documents"
