@@ -10,13 +10,13 @@ import re
 
 from lxml import etree
 
-from zwgk.page.html import fold, with_class_or_id
+from zwgk.page.dom import string_of, with_class_or_id
+from zwgk.page.text import fold
 
 _LEAD_WORDS = ("当前位置", "您的位置", "您现在的位置", "所在位置", "现在位置", "当前栏目")
 _LEAD = re.compile("(" + "|".join(_LEAD_WORDS) + r")\s*[:：]?")
 _CLASS = re.compile(r"(location|breadcrumb|crumb|position|dqwz|weizhi|curpos|currentpos|bread)", re.I)
 _SEP = re.compile(r"\s*(?:>|＞|›|»|→|/|\\|>>|&gt;)\s*")
-_STRING = etree.XPath("string()")     # text_content(), for plain and lxml.html elements alike
 
 # The text nodes _LEAD finds (one of its words: what follows them is optional), selected by
 # libxml2 rather than by making every text node of the page a Python string.
@@ -25,7 +25,7 @@ _LEAD_NODES = etree.XPath("//body//text()[{}][not(ancestor::script) and not(ance
 
 
 def _text(el) -> str:
-    return fold(_STRING(el))
+    return fold(string_of(el))
 
 
 def _container(doc):

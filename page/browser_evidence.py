@@ -1,13 +1,34 @@
-"""What the browser pass saw: plain data attached to a Site as `site.browser`.
+"""What the browser pass is asked to measure (ProbeConfig) and what it saw: plain data attached
+to a Site as `site.browser`.
 
-The browser pass (crawler/browser.py) fills these in after the crawl; the browser checks
-(accessibility_toolbar, axe_wcag, elderly_friendly) only read them, so checks stay pure. A check
-reads `evidence_of(site)`: None when the pass did not run for this unit (then it says `unknown`).
+The browser checks declare what they need measured (zwgk.checks.needs builds a ProbeConfig from
+their params); the browser pass (zwgk/crawler/browser.py) fills the evidence in after the crawl;
+the checks only read it, so they stay pure. A check reads `evidence_of(site)`: None when the pass
+did not run for this unit (then it says `unknown`).
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Optional
+
+
+@dataclass
+class ProbeConfig:
+    """What the pass looks for on a unit's pages: from the params of the unit's browser rules."""
+    audit: bool = False            # any accessibility rule applies to the unit
+    toolbar_names: tuple = ()
+    large_font_names: tuple = ()
+    zoom_in_names: tuple = ()
+    globals: tuple = ()
+    selectors: tuple = ()
+    axe: bool = False
+    axe_tags: tuple = ()
+    max_nodes: int = 5
+    overlay_min_ratio: float = 0.01
+
+    @property
+    def entry_names(self) -> list:
+        return list(dict.fromkeys((*self.toolbar_names, *self.large_font_names, *self.zoom_in_names)))
 
 
 @dataclass

@@ -11,8 +11,8 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, timezone, timedelta
-from urllib.parse import urljoin, urlsplit, parse_qs, urlencode, urlunsplit
+from datetime import date, datetime, timedelta, timezone
+from urllib.parse import parse_qs, urlencode, urljoin, urlsplit, urlunsplit
 
 _CONFIG_START = re.compile(r"window\._CONFIG\s*=\s*\{", re.S)
 _SID = re.compile(r"""\bSID\s*:\s*['"]?([A-Za-z0-9_]+)""")
@@ -151,11 +151,6 @@ def page_of(url: str) -> int:
         return int(parse_qs(urlsplit(url).query).get("page", ["1"])[0])
     except ValueError:
         return 1
-
-
-def category_of(url: str) -> str | None:
-    m = _API_PATH.search(urlsplit(url).path)
-    return m.group(1) if m else None
 
 
 def _to_date(value) -> date | None:

@@ -8,12 +8,12 @@ from __future__ import annotations
 import re
 import sys
 from functools import lru_cache
-from urllib.parse import urljoin, urldefrag, urlsplit
+from urllib.parse import urldefrag, urljoin, urlsplit
 
-import lxml.html
-from lxml import etree
-
+from zwgk.page.breadcrumb import breadcrumb_items
+from zwgk.page.dom import PLAIN_PARSER, parse_document, string_of
 from zwgk.page.snapshot import Link
+from zwgk.page.text import fold
 
 # 国办发〔2017〕47号 page metadata, plus the common extras; matched case-insensitively.
 GOV_META = ("SiteName", "SiteDomain", "SiteIDCode", "ColumnName", "ColumnType", "ColumnDescription",
@@ -21,44 +21,9 @@ GOV_META = ("SiteName", "SiteDomain", "SiteIDCode", "ColumnName", "ColumnType", 
             "Description", "Image", "Url")
 _GOV_META_LOWER = {m.lower(): m for m in GOV_META}
 
-_WS = re.compile(r"\s+")
 _NAV_WORDS = re.compile(r"(^|[-_ ])(nav|navbar|menu|daohang|dh|lanmu|channel|mainnav|topnav)", re.I)
 _HEADER_WORDS = re.compile(r"(^|[-_ ])(header|head|top|banner|toolbar|wza)", re.I)
 _FOOTER_WORDS = re.compile(r"(^|[-_ ])(footer|foot|bottom|copyright|dibu|bq|banquan)", re.I)
-
-
-def fold(text: str | None) -> str:
-    """Collapse whitespace (including full-width and nbsp) to single spaces."""
-    if not text:
-        return ""
-    return _WS.sub(" ", text.replace("\u3000", " ").replace("\xa0", " ")).strip()
-
-
-# lxml.html's own parser picks each element's class with a Python callback (forms and inputs
-# get classes of their own), paid for every element a check touches. Checks use HtmlElement's
-# methods (text_content …), not the form classes, so documents get HtmlElement throughout, by
-# a lookup done in C. extract() only reads tags, attributes and text: plain lxml elements.
-_HTML_PARSER = etree.HTMLParser()
-_HTML_PARSER.set_element_class_lookup(etree.ElementDefaultClassLookup(
-    element=lxml.html.HtmlElement, comment=lxml.html.HtmlComment,
-    pi=lxml.html.HtmlProcessingInstruction, entity=lxml.html.HtmlEntity))
-_PLAIN_PARSER = etree.HTMLParser()
-_STRING = etree.XPath("string()")     # what lxml.html's text_content() does
-
-
-def parse_document(html: str, parser=None):
-    """An lxml document (HtmlElement elements unless another parser is given), or None for
-    text lxml cannot parse."""
-    parser = _HTML_PARSER if parser is None else parser
-    if not html or not html.strip():
-        return None
-    try:
-        return lxml.html.document_fromstring(html, parser=parser)
-    except (etree.ParserError, ValueError):
-        try:  # XML declaration with an encoding, or other oddities: parse bytes instead
-            return lxml.html.document_fromstring(html.encode("utf-8", "replace"), parser=parser)
-        except (etree.ParserError, ValueError):
-            return None
 
 
 def _own_position(el) -> str:
@@ -129,7 +94,7 @@ def join_base(base: str, href: str) -> str:
 
 
 def _anchor_text(a) -> str:
-    text = fold(_STRING(a))
+    text = fold(string_of(a))
     if not text:
         text = fold(a.get("title"))
     if not text:
@@ -142,7 +107,7 @@ def _anchor_text(a) -> str:
 
 def extract(html: str, base_url: str, max_links: int = 20000) -> dict:
     """title, meta, links, scripts and breadcrumb of a page; never raises on bad markup."""
-    doc = parse_document(html, _PLAIN_PARSER)
+    doc = parse_document(html, PLAIN_PARSER)
     out = {"title": "", "meta": {}, "links": (), "scripts": (), "crumbs": ()}
     if doc is None:
         return out
@@ -152,7 +117,7 @@ def extract(html: str, base_url: str, max_links: int = 20000) -> dict:
             base = urljoin(base_url, b.get("href").strip())
             break
 
-    titles = [fold(_STRING(t)) for t in doc.iter("title")]
+    titles = [fold(string_of(t)) for t in doc.iter("title")]
     out["title"] = next((t for t in titles if t), "")[:500]
 
     meta = {}
@@ -192,15 +157,9 @@ def extract(html: str, base_url: str, max_links: int = 20000) -> dict:
             except ValueError:
                 pass
     out["scripts"] = tuple(scripts[:500])
-    from zwgk.page.breadcrumb import breadcrumb_items     # here: it builds on this module
     # read now, while the page is parsed: checks would otherwise parse every article again for it
     out["crumbs"] = tuple(sys.intern(t) if len(t) <= 32 else t for t in breadcrumb_items(doc))
     return out
-
-
-# The elements that have a class or an id, in document order. Most elements have neither, and
-# libxml2 passes them over faster than a Python loop over every element does.
-with_class_or_id = etree.XPath("//*[@class or @id]")
 
 
 def position_of(el) -> str:

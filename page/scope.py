@@ -4,7 +4,7 @@ from __future__ import annotations
 import posixpath
 import re
 from functools import lru_cache
-from urllib.parse import urlsplit, urlunsplit, parse_qsl, urlencode
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 # Files worth fetching for their content or their status; everything else binary is skipped.
 DOCUMENT_EXTENSIONS = (".pdf", ".doc", ".docx", ".xls", ".xlsx", ".wps", ".et", ".ofd", ".txt")
@@ -135,8 +135,13 @@ def looks_like_trap(url: str) -> str:
     return ""
 
 
-_ARTICLE_URL = re.compile(r"/t\d{8}_\d+|/content/|post_\d+|/art/\d{4}/|content_\d+|/\d{6}/[0-9a-f]{16,}", re.I)
-_PAGER_URL = re.compile(r"(index|list)[_-]\d+\.s?html?$|[?&](page|pageindex|pageno|p|curpage)=\d+", re.I)
+# The one notion of an article's address: TRS t20220825_123, /content/…, post_123, Hanweb
+# /art/2022/…, content_123, and a month folder holding a numbered or hashed page (/202208/123.html).
+_ARTICLE_URL = re.compile(r"/t\d{8}_\d+|/content/|post_\d+|/art/\d{4}/|content_\d+|/\d{6}/[0-9a-f]{16,}"
+                          r"|/\d{6}/[a-z0-9_]*\d+\.s?html?$", re.I)
+# A page of a list other than its first: TRS index_1.html (the second page), ?page=2 …
+PAGER_URL = re.compile(r"(?:index|list|default|more)[_-]\d+\.s?html?$|[?&](?:page|pageno|pageindex|pagenum|"
+                       r"curpage|currpage|p|pn)=(\d+)", re.I)
 
 
 @lru_cache(maxsize=65536)
@@ -147,6 +152,12 @@ def url_kind(url: str) -> str:
         return "attachment"
     if _ARTICLE_URL.search(url):
         return "article"
-    if _PAGER_URL.search(url):
+    m = PAGER_URL.search(url)
+    if m and not (m.group(1) is not None and int(m.group(1)) < 2):   # ?page=1 is the list itself
         return "pager"
     return "page"
+
+
+def is_article(page) -> bool:
+    """A page that is one document (an article), by its address or its ArticleTitle metadata."""
+    return url_kind(page.final_url) == "article" or bool(page.meta.get("ArticleTitle"))

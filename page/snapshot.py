@@ -151,3 +151,7 @@ class PageSnapshot:
 
 
 _FIELD_NAMES = tuple(f.name for f in fields(PageSnapshot))
+# Fields of a snapshot that come from parsing the body; the rest describe this fetch (a re-audit
+# takes these from the stored snapshot of a page the server answered 304 for).
+PARSED_FIELDS = ("html", "encoding", "declared_encoding", "title", "meta", "links", "scripts",
+                 "doc_text", "doc_error", "body_text", "truncated", "crumbs")

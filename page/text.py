@@ -1,12 +1,23 @@
-"""Text helpers shared by Site and checks: name matching and Chinese date parsing."""
+"""Text helpers of the page model, the one place text is normalised: `fold` for what is shown
+(whitespace, full-width spaces and nbsp collapsed), `norm` for what is compared (width folded,
+whitespace and quotes/brackets gone); name matching; Chinese date parsing."""
 from __future__ import annotations
 
 import re
 import unicodedata
-from functools import lru_cache
 from datetime import date
+from functools import lru_cache
 
 _WS = re.compile(r"[\s\u3000\xa0]+")
+_FOLD_WS = re.compile(r"\s+")
+
+
+def fold(text: str | None) -> str:
+    """Collapse whitespace (including full-width and nbsp) to single spaces."""
+    if not text:
+        return ""
+    return _FOLD_WS.sub(" ", text.replace("\u3000", " ").replace("\xa0", " ")).strip()
+
 _PUNCT = re.compile(r"[“”\"'‘’《》〈〉「」『』【】\[\]()（）·•:：,，、。.!！?？>＞»|/\\-]")
 
 
