@@ -17,11 +17,11 @@ References: 江府办〔2022〕7号 item 54; 工信部信管〔2020〕200号; GB
 """
 from __future__ import annotations
 
-from zwgk.checks.model import Finding
+from zwgk.checks.model import Finding, Needs
 from zwgk.page.text import norm
 
 ID = "accessibility_entry"
-NEEDS_BROWSER = False
+NEEDS = Needs(crawl="lists")
 # Shared with the browser check (accessibility_toolbar): the words of an entry, and the toolbar
 # scripts of the vendors portals use.
 ENTRY_NAMES = ["无障碍", "长者模式", "长者版", "关怀版", "关爱版", "适老化", "适老版", "老年模式",

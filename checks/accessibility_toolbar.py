@@ -26,11 +26,10 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from zwgk.checks.accessibility_entry import ENTRY_NAMES, TOOLBAR_SCRIPTS
-from zwgk.checks.model import Finding
+from zwgk.checks.model import Finding, Needs
 from zwgk.page.browser_evidence import evidence_of
 
 ID = "accessibility_toolbar"
-NEEDS_BROWSER = True
 PARAMS = {
     "names": {"type": "list[str]", "default": ENTRY_NAMES},
     "scripts": {"type": "list[str]", "default": TOOLBAR_SCRIPTS},
@@ -43,6 +42,15 @@ PARAMS = {
                                       "[id*='barrierfree' i]"]},
     "dead_entry_status": {"type": "str", "default": "fail", "choices": ["fail", "warn", "unknown"]},
 }
+
+
+def _probe(params) -> dict:
+    """What the browser pass looks for on the sampled pages for this check."""
+    return {"toolbar_names": params["names"], "globals": params["globals"],
+            "selectors": params["toolbar_selectors"]}
+
+
+NEEDS = Needs(crawl="lists", browser=True, probe=_probe)
 
 
 def browser_unknown(site, ev, what: str):

@@ -30,12 +30,12 @@ References: 国办公开办函〔2021〕30号 (年度报告格式); 条例第五
 """
 from __future__ import annotations
 
-from zwgk.checks.model import Finding, _RANK
+from zwgk.checks.model import _RANK, Finding, Needs
 from zwgk.checks.parsers import annual_report as ar
 from zwgk.checks.report_deadline import describe
 
 ID = "annual_report_content"
-NEEDS_BROWSER = False
+NEEDS = Needs(crawl="documents")
 PARAMS = {
     **ar.FIND_PARAMS,
     "min_headings": {"type": "int", "default": 3},

@@ -25,14 +25,12 @@ References: 江府办〔2022〕7号 item 10; 国办公开办函〔2021〕30号 (
 """
 from __future__ import annotations
 
-from zwgk.checks.model import Finding
+from zwgk.checks.model import Finding, Needs
 from zwgk.checks.parsers import annual_report as ar
 from zwgk.page.text import norm
 
 ID = "annual_report_similarity"
-NEEDS_BROWSER = False
-# Reads the other audited units' Sites: a distributed audit judges it once every unit is in.
-NEEDS_PEERS = True
+NEEDS = Needs(crawl="documents", peers=True)
 PARAMS = {
     **ar.FIND_PARAMS,
     "threshold": {"type": "float", "default": 0.8},

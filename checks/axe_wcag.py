@@ -26,12 +26,11 @@ import re
 from collections import defaultdict
 
 from zwgk.checks.accessibility_toolbar import browser_unknown
-from zwgk.checks.model import Finding
+from zwgk.checks.model import Finding, Needs
 from zwgk.checks.params import ParamError
 from zwgk.page.browser_evidence import evidence_of
 
 ID = "axe_wcag"
-NEEDS_BROWSER = True
 IMPACTS = ("critical", "serious", "moderate", "minor")
 PARAMS = {
     "tags": {"type": "list[str]", "default": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
@@ -41,6 +40,14 @@ PARAMS = {
     "max_pages_per_rule": {"type": "int", "default": 3},
     "max_nodes": {"type": "int", "default": 5},
 }
+
+
+def _probe(params) -> dict:
+    """axe-core runs on every sampled page, with this check's tags."""
+    return {"axe": True, "axe_tags": params["tags"], "max_nodes": params["max_nodes"]}
+
+
+NEEDS = Needs(crawl="lists", browser=True, probe=_probe)
 
 IMPACT_CN = {"critical": "严重", "serious": "较严重", "moderate": "中等", "minor": "轻微", "": "未注明"}
 # GB/T 37668-2019 groups its requirements under WCAG's four principles.

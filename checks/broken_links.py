@@ -22,13 +22,14 @@ from __future__ import annotations
 
 import re
 
-from zwgk.checks.model import Finding
-from zwgk.page.text import norm
-from zwgk.page.html import fold, with_class_or_id
+from zwgk.checks.model import Finding, Needs
+from zwgk.checks.params import ParamError
+from zwgk.page.dom import with_class_or_id
 from zwgk.page.scope import normalise_url
+from zwgk.page.text import fold, norm
 
 ID = "broken_links"
-NEEDS_BROWSER = False
+NEEDS = Needs(crawl="documents")
 PARAMS = {
     "fail_statuses": {"type": "list", "default": [404, 410]},
     "fail_on_5xx": {"type": "bool", "default": False},
@@ -43,7 +44,6 @@ PARAMS = {
 
 
 def validate_params(params):
-    from zwgk.checks.params import ParamError
     if not all(isinstance(s, int) and 400 <= s <= 599 for s in params["fail_statuses"]):
         raise ParamError("fail_statuses 须为 400–599 的 HTTP 状态码列表")
 

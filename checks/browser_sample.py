@@ -12,16 +12,10 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
-from zwgk.page.scope import normalise_url
+from zwgk.page.scope import is_article, normalise_url
 
-_ARTICLE_URL = re.compile(r"/t\d{8}_\d+|/art/\d{4}/|/content[_/]\d+|/\d{6}/[a-z0-9_]*\d+\.s?html?$", re.I)
 _LIST_WORDS = re.compile(r"list|news|lb|xxgk|wjlb|items|result|article|data|table|zwgk|^app$|^root$", re.I)
 _PLACEHOLDER = re.compile(r"^(加载中|正在加载|数据加载中|loading)[.。…]*$", re.I)
-
-
-def _is_article(page) -> bool:
-    meta = page.meta or {}
-    return bool(meta.get("ArticleTitle") or meta.get("PubDate")) or bool(_ARTICLE_URL.search(page.final_url))
 
 
 def _article_group(page) -> str:
@@ -48,7 +42,7 @@ def choose_sample(site, size: int) -> list[tuple[str, str, str]]:
             if link.position not in positions:
                 continue
             target = site.get(link.url)
-            if target is None or target not in site.pages or _is_article(target):
+            if target is None or target not in site.pages or is_article(target):
                 continue
             key = normalise_url(target.final_url)
             if key in seen:
@@ -59,7 +53,7 @@ def choose_sample(site, size: int) -> list[tuple[str, str, str]]:
             break
     articles, groups = [], set()
     for page in sorted(site.pages, key=lambda p: (p.depth, p.final_url)):
-        if not _is_article(page) or normalise_url(page.final_url) in seen:
+        if not is_article(page) or normalise_url(page.final_url) in seen:
             continue
         group = _article_group(page)
         if group in groups:

@@ -19,14 +19,15 @@ References: 江府办〔2022〕7号 item 42; 国办发〔2017〕47号 附件 网
 """
 from __future__ import annotations
 
-from zwgk.checks.model import Finding
+from zwgk.checks.model import Finding, Needs
+from zwgk.checks.params import ParamError
 from zwgk.checks.parsers.breadcrumb import crumb_column
 from zwgk.checks.parsers.listing import list_rows
-from zwgk.page.text import norm
 from zwgk.page.scope import normalise_url
+from zwgk.page.text import norm
 
 ID = "column_name_consistency"
-NEEDS_BROWSER = False
+NEEDS = Needs(crawl="documents")
 PARAMS = {
     "synonyms": {"type": "list", "default": []},
     "ignore_names": {"type": "list[str]", "default": ["更多", "more", "首页", "正文", "详情"]},
@@ -35,7 +36,6 @@ PARAMS = {
 
 
 def validate_params(params):
-    from zwgk.checks.params import ParamError
     for group in params["synonyms"]:
         if not isinstance(group, list) or not all(isinstance(x, str) for x in group):
             raise ParamError("synonyms 须为栏目名称同义词组的列表，如 [[通知公告, 通知通告]]")

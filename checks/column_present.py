@@ -21,12 +21,12 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from zwgk.checks.model import Finding
-from zwgk.page.text import matches_any, norm
+from zwgk.checks.model import Finding, Needs
 from zwgk.page.scope import normalise_url
+from zwgk.page.text import matches_any, norm
 
 ID = "column_present"
-NEEDS_BROWSER = False
+NEEDS = Needs(crawl="lists")
 PARAMS = {
     "names": {"type": "list[str]", "required": True},
     "where": {"type": "str", "default": "anywhere", "choices": ["home", "anywhere"]},

@@ -29,16 +29,16 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from zwgk.checks.model import Finding
+from zwgk.checks.model import Finding, Needs
 from zwgk.checks.params import ParamError
 from zwgk.checks.parsers.columns import find_columns, visible_marker
 from zwgk.checks.parsers.infobox import visible_pubdate
-from zwgk.checks.parsers.listing import list_key, list_pages, list_rows, is_pager_url, yearless_date
-from zwgk.page.text import parse_date, url_date
+from zwgk.checks.parsers.listing import is_pager_url, list_key, list_pages, list_rows, yearless_date
 from zwgk.page.scope import url_kind
+from zwgk.page.text import parse_date, url_date
 
 ID = "content_freshness"
-NEEDS_BROWSER = False
+NEEDS = Needs(crawl="lists")
 PARAMS = {
     "target": {"type": "str", "required": True, "choices": ["home", "columns", "empty"]},
     "names": {"type": "list[str]", "default": None},

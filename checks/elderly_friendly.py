@@ -26,11 +26,10 @@ References: 江府办〔2022〕7号 item 54; 工信部信管〔2020〕200号; WC
 from __future__ import annotations
 
 from zwgk.checks.accessibility_toolbar import browser_unknown
-from zwgk.checks.model import Finding
+from zwgk.checks.model import Finding, Needs
 from zwgk.page.browser_evidence import evidence_of
 
 ID = "elderly_friendly"
-NEEDS_BROWSER = True
 _STATUS = ["fail", "warn", "unknown"]
 PARAMS = {
     "large_font_names": {"type": "list[str]",
@@ -48,6 +47,15 @@ PARAMS = {
     "clipped_status": {"type": "str", "default": "warn", "choices": _STATUS},
     "missing_mode_status": {"type": "str", "default": "unknown", "choices": _STATUS},
 }
+
+
+def _probe(params) -> dict:
+    """What the browser pass looks for and measures on the home page for this check."""
+    return {"toolbar_names": params["toolbar_names"], "large_font_names": params["large_font_names"],
+            "zoom_in_names": params["zoom_in_names"], "overlay_min_ratio": params["overlay_min_ratio"]}
+
+
+NEEDS = Needs(crawl="lists", browser=True, probe=_probe)
 
 
 def _is_bar(o, viewport, params) -> bool:

@@ -31,7 +31,7 @@ def run_rule(rule, site, ctx: CheckContext) -> RuleResult:
         why = site.why_unseen(site.start_url) or "首页无法访问"
         return _result(rule, "unknown", [Finding("unknown", f"首页无法访问，无法检查：{why}", url=site.start_url)])
     module = CHECKS[rule.check]
-    if getattr(module, "NEEDS_BROWSER", False) and ctx.browser is None:
+    if module.NEEDS.browser and ctx.browser is None:
         reason = ctx.browser_missing or "未启用浏览器"
         return _result(rule, "unknown", [Finding("unknown", f"此项需要浏览器检查：{reason}", url=site.start_url)])
     ctx.rule_id = rule.id
@@ -56,10 +56,13 @@ def run_rules(rules, site, ctx: CheckContext) -> list[RuleResult]:
 SEVERITY_WEIGHTS = {"critical": 3.0, "major": 2.0, "minor": 1.0}
 
 
-def score(results) -> float | None:
-    """0–100: passed weight over decided weight; `warn` counts half; `unknown` and
+def score(results, rules=()) -> float | None:
+    """A unit's score, 0–100: passed weight over decided weight; `warn` counts half; `unknown` and
     `not_applicable` are left out entirely (never counted as failures). A failed veto rule
-    (单项否决) caps the score at 0 — applied by the caller that knows the rulebook."""
+    (单项否决) among `rules` (the rulebook's rules for the unit) sets the score to 0."""
+    veto = {rule.id for rule in rules if rule.veto}
+    if any(r.status == "fail" and r.rule in veto for r in results):
+        return 0.0
     decided = total = 0.0
     for r in results:
         w = SEVERITY_WEIGHTS.get(r.severity, 2.0)

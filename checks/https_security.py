@@ -24,10 +24,11 @@ from __future__ import annotations
 
 from urllib.parse import urljoin, urlsplit
 
-from zwgk.checks.model import Finding
+from zwgk.checks.model import Finding, Needs
+from zwgk.checks.params import ParamError
 
 ID = "https_security"
-NEEDS_BROWSER = False
+NEEDS = Needs(crawl="documents")
 PARAMS = {
     "aspects": {"type": "list[str]", "default": ["https", "mixed_content", "headers"]},
     "headers": {"type": "list[str]",
@@ -41,7 +42,6 @@ _ACTIVE = {"script", "iframe", "frame", "link", "embed"}
 
 
 def validate_params(params):
-    from zwgk.checks.params import ParamError
     bad = set(params["aspects"]) - {"https", "mixed_content", "headers"}
     if bad:
         raise ParamError(f"aspects 只能包含 https、mixed_content、headers，实为 {sorted(bad)}")

@@ -27,15 +27,15 @@ from __future__ import annotations
 import re
 from dataclasses import asdict, is_dataclass
 
-from zwgk.checks.model import Finding
+from zwgk.checks.model import Finding, Needs
 from zwgk.checks.parsers.infobox import info_box
 from zwgk.checks.parsers.listing import ListRow, list_rows, row_from_mapping
-from zwgk.page.text import norm
-from zwgk.page.html import fold, _position
+from zwgk.page.html import position_of
 from zwgk.page.scope import normalise_url
+from zwgk.page.text import fold, norm
 
 ID = "lapsed_documents_marked"
-NEEDS_BROWSER = False
+NEEDS = Needs(crawl="documents")
 PARAMS = {
     "lapsed_words": {"type": "list[str]", "default": ["失效", "废止", "已修改", "已修订", "停止执行", "被修改",
                                                       "已被取代", "已撤销"]},
@@ -96,7 +96,7 @@ def _stamps(site, page, params) -> list[str]:
         text = fold(el.text_content())
         if len(norm(text)) > params["stamp_max_chars"] or not stamp.match(norm(text)):
             continue
-        if any(True for _ in el.iterancestors("a")) or _position(el) in ("nav", "footer"):
+        if any(True for _ in el.iterancestors("a")) or position_of(el) in ("nav", "footer"):
             continue
         found.append(f"标识：{text}")
     for h in body.iter("h1", "h2", "h3"):

@@ -1,8 +1,9 @@
-"""The nouns checks speak: Finding, RuleResult, and how a rule's status follows from its findings."""
+"""The nouns checks speak: Finding, RuleResult, how a rule's status follows from its findings,
+and Needs — what a check declares it needs from the crawl and the browser."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field, asdict
-from typing import Optional
+from dataclasses import dataclass, field
+from typing import Callable, Optional
 
 STATUSES = ("pass", "fail", "warn", "unknown", "not_applicable")
 
@@ -61,3 +62,29 @@ class RuleResult:
             "severity": self.severity,
             "findings": [f.to_dict() for f in self.findings],
         }
+
+
+@dataclass(frozen=True)
+class Needs:
+    """What a check needs, declared beside its code (a check module's NEEDS), as a yamllint rule
+    declares its TYPE and CONF. zwgk.checks.needs turns the declarations of a rulebook's checks
+    into the crawl plan and the browser pass's probe; the engine reads `browser` and `peers`.
+
+    crawl:   "documents" — the check reads every list page and article of the columns its names
+             (names/synonyms/keywords/list_names/title_keywords params) name: those columns are
+             crawled in full; "lists" — it reads only the pages naming a column and the first
+             page of its list (or its names are no columns at all), so ordinary sampling will do.
+    browser: it judges what Chromium saw (site.browser); without a browser its rules are unknown.
+    probe:   params -> the ProbeConfig fields (zwgk.page.browser_evidence) the browser pass must
+             measure for it; list values of several rules are merged.
+    peers:   it compares the unit with the other audited units (ctx.extras["peers"]); a
+             distributed audit judges it once every unit is in.
+    """
+    crawl: str = "documents"
+    browser: bool = False
+    probe: Optional[Callable[[dict], dict]] = None
+    peers: bool = False
+
+    def __post_init__(self):
+        if self.crawl not in ("documents", "lists"):
+            raise ValueError(f"Needs.crawl must be 'documents' or 'lists', not {self.crawl!r}")

@@ -16,12 +16,11 @@ References: 国办发〔2017〕47号 附件2 网页元数据.
 """
 from __future__ import annotations
 
-import re
-
-from zwgk.checks.model import Finding
+from zwgk.checks.model import Finding, Needs
+from zwgk.page.scope import is_article
 
 ID = "page_metadata"
-NEEDS_BROWSER = False
+NEEDS = Needs(crawl="documents")
 PARAMS = {
     "home_fields": {"type": "list[str]", "default": ["SiteName", "SiteDomain", "SiteIDCode"]},
     "article_fields": {"type": "list[str]",
@@ -30,13 +29,6 @@ PARAMS = {
     "max_missing_ratio": {"type": "float", "default": 0.0},
     "min_articles": {"type": "int", "default": 1},
 }
-
-_ARTICLE_URL = re.compile(r"/t\d{8}_\d+|/content/|post_\d+|/art/\d{4}/|content_\d+", re.I)
-
-
-def is_article(page) -> bool:
-    return bool(_ARTICLE_URL.search(page.final_url)) or bool(page.meta.get("ArticleTitle"))
-
 
 def _missing(page, fields):
     return [f for f in fields if not page.meta.get(f)]

@@ -29,14 +29,14 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
-from zwgk.checks.model import Finding
+from zwgk.checks.model import Finding, Needs
 from zwgk.checks.parsers.columns import find_columns
 from zwgk.checks.parsers.listing import is_pager_url, list_key, list_pages, list_rows
-from zwgk.page.text import matches_any, norm
 from zwgk.page.scope import normalise_url
+from zwgk.page.text import matches_any, norm
 
 ID = "policy_interpretation_linked"
-NEEDS_BROWSER = False
+NEEDS = Needs(crawl="documents")
 PARAMS = {
     "names": {"type": "list[str]", "required": True},
     "list_names": {"type": "list[str]", "default": ["政策解读", "文件解读", "解读回应"]},

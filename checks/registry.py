@@ -1,21 +1,21 @@
 """The explicit registry of checks: id -> module. A rulebook may only name checks listed here."""
 from zwgk.checks import (
-    column_present,
-    page_metadata,
-    site_identity,
     accessibility_entry,
     accessibility_toolbar,
-    axe_wcag,
-    elderly_friendly,
-    content_freshness,
-    policy_interpretation_linked,
-    lapsed_documents_marked,
-    broken_links,
-    column_name_consistency,
-    https_security,
-    report_deadline,
     annual_report_content,
     annual_report_similarity,
+    axe_wcag,
+    broken_links,
+    column_name_consistency,
+    column_present,
+    content_freshness,
+    elderly_friendly,
+    https_security,
+    lapsed_documents_marked,
+    page_metadata,
+    policy_interpretation_linked,
+    report_deadline,
+    site_identity,
 )
 
 CHECKS = {module.ID: module for module in (

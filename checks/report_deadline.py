@@ -26,23 +26,17 @@ Unknown: the column or one of its list pages could not be fetched, the crawl bud
 before the report was found, the list is built by script, the reports found cannot be told
 apart from other units' reports, or the report found carries no date at all.
 
-Back-dating: a report re-dated after the fact only shows against earlier audits. The check is
-pure, so the history comes in as `ctx.extras["report_history"]` ({normalised URL: date first
-seen}); when given and the report was first seen after the deadline although it claims an
-earlier date, that is a `warn`. The pipeline does not fill it yet.
-
 References: 中华人民共和国政府信息公开条例 第四十九条; 江府办〔2022〕7号 items 58, 59.
 """
 from __future__ import annotations
 
 from datetime import date
 
-from zwgk.checks.model import Finding
+from zwgk.checks.model import Finding, Needs
 from zwgk.checks.parsers import annual_report as ar
-from zwgk.page.scope import normalise_url
 
 ID = "report_deadline"
-NEEDS_BROWSER = False
+NEEDS = Needs(crawl="documents")
 PARAMS = {
     **ar.FIND_PARAMS,
     "report_name": {"type": "str", "default": "政府信息公开工作年度报告"},
@@ -149,7 +143,6 @@ def judge_year(site, spec, search, unit, year, ctx, name, ctx_params=None):
         dated.append((report, signals, chosen, spread))
     dated.sort(key=lambda x: (x[2] is None, x[2].date if x[2] else date.max))
     primary = dated[0]
-    history = (ctx.extras or {}).get("report_history") or {}
     for i, (report, signals, chosen, spread) in enumerate(dated):
         line = describe(report, signals)
         if i > 0:
@@ -181,9 +174,3 @@ def judge_year(site, spec, search, unit, year, ctx, name, ctx_params=None):
             diffs = "；".join(f"{s.describe()}（相差 {abs((s.date - chosen.date).days)} 天，{s.where}）" for s in spread)
             yield Finding("warn", f"《{report.title}》的发布日期信号不一致（超过 {spec.date_tolerance_days} 天）："
                                   f"采用 {chosen.describe()}，另有 {diffs}", url=report.url, evidence=line)
-        seen = history.get(normalise_url(report.url))
-        if chosen is not None and isinstance(seen, date) and seen > deadline and \
-                (seen - chosen.date).days > spec.date_tolerance_days:
-            yield Finding("warn", f"《{report.title}》标注发布日期 {chosen.date.isoformat()}，但以往巡检直到 "
-                                  f"{seen.isoformat()} 才首次见到（晚于期限 {deadline.isoformat()}），可能倒签日期",
-                          url=report.url, evidence=line)

@@ -5,14 +5,15 @@ A typo in a rulebook is an error naming the file, the line and the rule — neve
 from __future__ import annotations
 
 import re
-from importlib.resources import files
 from dataclasses import dataclass, field
+from importlib.resources import files
 from pathlib import Path
 from typing import Optional
 
 import yaml
 
-from zwgk.checks.params import validate, ParamError
+from zwgk.checks.needs import rule_keywords
+from zwgk.checks.params import ParamError, validate
 from zwgk.checks.registry import CHECKS
 
 RULES_DIR = Path(str(files("zwgk.rules")))      # the bundled rulebooks and unit registries
@@ -88,10 +89,6 @@ class Rule:
                 return True
         return False
 
-    @property
-    def needs_browser(self) -> bool:
-        return bool(getattr(CHECKS[self.check], "NEEDS_BROWSER", False))
-
 
 @dataclass(frozen=True)
 class Rulebook:
@@ -107,13 +104,7 @@ class Rulebook:
 
     def keywords(self) -> list[str]:
         """Every name a rule looks for: the spider spends its budget on links that match."""
-        words = []
-        for rule in self.rules:
-            for key in ("names", "synonyms", "keywords", "list_names", "title_keywords"):
-                value = rule.params.get(key)
-                if isinstance(value, list):
-                    words.extend(v for v in value if isinstance(v, str))
-        return sorted(set(words), key=words.index)
+        return rule_keywords(self.rules)
 
 
 def resolve_rulebook_path(id_or_path: str) -> Path:
@@ -129,6 +120,23 @@ def resolve_rulebook_path(id_or_path: str) -> Path:
     return candidate
 
 
+def _plan_items(path, raw) -> dict:
+    """The plan's numbered items (number -> text, 责任单位, part, why not checkable), as the
+    rulebook lists them; {} when it lists none (then any positive item number is accepted)."""
+    if raw is None:
+        return {}
+    if not isinstance(raw, dict):
+        raise RulebookError(f"{path}: items 须为“编号: 内容”的映射")
+    items = {}
+    for key, value in _strip_lines(raw).items():
+        if isinstance(key, bool) or not isinstance(key, int) or key < 1:
+            raise RulebookError(f"{path}: items 的编号须为正整数，实为 {key!r}")
+        if not isinstance(value, dict):
+            raise RulebookError(f"{path}: items 第{key}项须为映射（text、responsible …）")
+        items[key] = value
+    return items
+
+
 def load_rulebook(id_or_path: str = "jiangmen-2022") -> Rulebook:
     path = resolve_rulebook_path(id_or_path)
     data = load_yaml(path)
@@ -136,6 +144,7 @@ def load_rulebook(id_or_path: str = "jiangmen-2022") -> Rulebook:
         raise RulebookError(f"{path}: 规则集须是含 rules 列表的映射")
     book_id = data.get("id") or path.stem
     book_source = str(data.get("source") or "")
+    items = _plan_items(path, data.get("items"))
     rules, ids = [], set()
     for raw in data["rules"]:
         line = raw.get("__line__", 0) if isinstance(raw, dict) else 0
@@ -154,8 +163,10 @@ def load_rulebook(id_or_path: str = "jiangmen-2022") -> Rulebook:
         if unknown:
             raise RulebookError(f"{label}: 未知字段 {', '.join(sorted(unknown))}")
         item = raw.get("item")
-        if item is not None and (not isinstance(item, int) or isinstance(item, bool) or not 1 <= item <= 59):
-            raise RulebookError(f"{label}: item 须为 1–59 的整数或 null")
+        if item is not None and (not isinstance(item, int) or isinstance(item, bool) or item < 1
+                                 or (items and item not in items)):
+            span = f"{min(items)}–{max(items)}" if items else "正"
+            raise RulebookError(f"{label}: item 须为规则集 items 中的条目编号（{span}整数）或 null")
         source = raw.get("source") or (f"{book_source} 第{item}项" if item else "")
         if not source:
             raise RulebookError(f"{label}: item 为空时须给出 source")
@@ -184,7 +195,6 @@ def load_rulebook(id_or_path: str = "jiangmen-2022") -> Rulebook:
                           applies_to=tuple(applies), check=check_id, params=params,
                           severity=severity, veto=bool(raw.get("veto", False)),
                           responsible=str(raw.get("responsible") or ""), line=line))
-    items = _strip_lines(data.get("items") or {})
     return Rulebook(id=str(book_id), title=str(data.get("title") or book_id), source=book_source,
                     rules=tuple(rules), path=str(path), items=items)
 

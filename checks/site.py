@@ -12,13 +12,11 @@ from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from zwgk.page.html import parse_document, fold
-from zwgk.page.scope import PLAN_SKIPPED, Scope, normalise_url
-from zwgk.page.snapshot import PageSnapshot, Link
+from zwgk.page import gkmlpt
+from zwgk.page.dom import parse_document, visible_text
+from zwgk.page.scope import PLAN_SKIPPED, Scope, is_skippable, normalise_url, url_kind
+from zwgk.page.snapshot import Link, PageSnapshot
 from zwgk.page.text import matches_any, norm, normed_names
-
-NAV_POSITIONS = ("nav", "header")
-
 
 _MISSING = object()
 
@@ -172,7 +170,6 @@ class Site:
     def gkmlpt_rows(self):
         """Articles listed by the gkmlpt platform's API (zwgk.page.gkmlpt.Row), with their
         `is_expired`/`is_abolished` flags: the site's own word on a document's validity."""
-        from zwgk.page import gkmlpt
         rows = []
         for snap in self.snapshots:
             if snap.body_text and snap.ok and gkmlpt.is_api_url(snap.final_url):
@@ -209,10 +206,7 @@ class Site:
         key = page.final_url
         text = self._texts.get(key, _MISSING)
         if text is _MISSING:
-            doc = self.doc(page)
-            parts = [] if doc is None else doc.xpath(
-                "//text()[not(ancestor::script) and not(ancestor::style) and not(ancestor::noscript)]")
-            text = fold(" ".join(parts))
+            text = visible_text(self.doc(page))
             self._texts.put(key, text, len(text))
         return text
 
@@ -240,11 +234,6 @@ class Site:
         return "未抓取（未在已抓取页面中发现该链接）"
 
     # -- navigation and columns ------------------------------------------------------------
-    def links_on(self, page: PageSnapshot, positions=None):
-        for link in page.links:
-            if positions is None or link.position in positions:
-                yield link
-
     def _links_by_text(self) -> dict[str, array]:
         """Anchor text -> (snapshot number, link number) pairs of every link with that text,
         built once.
@@ -329,7 +318,6 @@ class Site:
         article list, so a budget spent before the articles does not hide a missing column.
         """
         if columns_only:
-            from zwgk.page.scope import url_kind
             return [(u, why) for u, why in self.unfetched_within(depth) if url_kind(u) == "page"]
         if depth not in self._unfetched:
             missing, blocked, seen = [], [], set()
@@ -355,7 +343,6 @@ class Site:
 
     @staticmethod
     def _is_asset(url: str) -> bool:
-        from zwgk.page.scope import is_skippable
         return is_skippable(url)
 
     def coverage_note(self) -> str:

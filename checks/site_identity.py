@@ -19,10 +19,10 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from zwgk.checks.model import Finding
+from zwgk.checks.model import Finding, Needs
 
 ID = "site_identity"
-NEEDS_BROWSER = False
+NEEDS = Needs(crawl="documents")
 PARAMS = {
     "require": {"type": "list[str]", "default": ["site_id_code", "conac", "icp", "police"]},
 }

@@ -21,22 +21,18 @@ import weakref
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
-from functools import lru_cache
 from email.utils import parsedate_to_datetime
+from functools import lru_cache
 from urllib.parse import urljoin
 
-from zwgk.page.html import fold
-from zwgk.page.scope import is_document, normalise_url
 from zwgk.checks.params import ParamError, month_day
-from zwgk.page.text import norm, parse_date, url_date
-from zwgk.checks.parsers.listing import list_key, list_pages, list_rows, pagination
+from zwgk.checks.parsers.listing import directory_of, list_key, list_pages, list_rows, pagination
+from zwgk.page.scope import is_document, normalise_url
+from zwgk.page.text import fold, norm, parse_date, url_date
 
 # --------------------------------------------------------------------------------------------
 # The template (国办公开办函〔2021〕30号): what the tables look like. Not policy: the format itself.
 APPLICANT_COLUMNS = ("自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", "总计")
-REVIEW_COLUMNS = tuple(
-    f"{block}{col}" for block in ("行政复议", "行政诉讼（未经复议直接起诉）", "行政诉讼（复议后起诉）")
-    for col in ("结果维持", "结果纠正", "其他结果", "尚未审结", "总计"))
 # Rows of the applications table below 二、上年结转, as text extraction sees them (one row each).
 OUTCOME_ROWS_2021 = (
     "（一）予以公开", "（二）部分公开", "（三）不予公开 1.属于国家秘密", "（三）不予公开 2.其他法律行政法规禁止公开",
@@ -470,8 +466,8 @@ def _find_reports(site, spec: ReportSpec, unit: dict) -> ReportSearch:
         if total is None:
             continue
         if col_dirs is None:     # pages fetched per list folder, counted once (not per page)
-            col_dirs = Counter(_directory_of(p.final_url) for p in col_pages)
-        fetched = col_dirs[_directory_of(page.final_url)]
+            col_dirs = Counter(directory_of(p.final_url) for p in col_pages)
+        fetched = col_dirs[directory_of(page.final_url)]
         if int(total.group(1)) > fetched and not pagination(site, page):
             unseen.append((page.final_url, f"栏目共 {total.group(1)} 页，翻页链接由脚本生成，只看到 {fetched} 页"))
 
@@ -566,11 +562,6 @@ def _find_reports(site, spec: ReportSpec, unit: dict) -> ReportSearch:
     reports.sort(key=lambda r: (-r.year, r.url))
     return ReportSearch(reports=reports, columns=columns, list_pages=col_pages, unseen=unseen,
                         pages_scanned=scanned, budget_exhausted=site.budget_exhausted)
-
-
-def _directory_of(url: str) -> str:
-    from zwgk.checks.parsers.listing import _directory
-    return _directory(url)
 
 
 # --------------------------------------------------------------------------------------------

@@ -1,8 +1,8 @@
 """The breadcrumb of a page (当前位置：首页 > 政务公开 > 通知公告) and the column it ends in."""
 from __future__ import annotations
 
-from zwgk.page.text import norm
 from zwgk.page.breadcrumb import breadcrumb_items
+from zwgk.page.text import norm
 
 IGNORE = ("正文", "详情", "内容", "详细信息", "文章", "浏览文章", "查看详情", "文章详情", "信息详情", "阅读")
 

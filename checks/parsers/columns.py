@@ -9,8 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from zwgk.checks.parsers.listing import get_page, is_pager_url, list_key, list_rows
-from zwgk.page.text import matches_any, norm
 from zwgk.page.scope import url_kind
+from zwgk.page.text import matches_any, norm
 
 
 @dataclass

@@ -15,8 +15,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
-from zwgk.page.html import fold
-from zwgk.page.text import parse_date
+from zwgk.page.text import fold, parse_date
 
 LABELS = (
     ("index_no", ("索引号",)),

@@ -12,16 +12,16 @@ the caller builds) becomes a ListRow through `row_from_mapping`.
 """
 from __future__ import annotations
 
+import posixpath
 import re
 from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import lru_cache
 from urllib.parse import urljoin, urlsplit
-import posixpath
 
-from zwgk.page.html import fold, join_base, position_of
-from zwgk.page.scope import normalise_url
-from zwgk.page.text import norm, parse_date, url_date
+from zwgk.page.html import join_base, position_of
+from zwgk.page.scope import PAGER_URL, normalise_url
+from zwgk.page.text import fold, norm, parse_date, url_date
 
 # Header cells of list tables -> the field they hold. Order matters: 成文日期 before 日期,
 # 主题分类 before 主题.
@@ -37,8 +37,6 @@ HEADER_KINDS = (
 )
 _ROW_TAGS = ("li", "dd", "dt", "tr", "p")
 _PAGER_TEXT = re.compile(r"^(首页|上一页|下一页|尾页|末页|最后一页|第一页|上页|下页|前一页|后一页|\d{1,4}|[<>«»‹›]+|…|\.\.\.)$")
-_PAGER_URL = re.compile(r"(?:index|list|default|more)_\d+\.s?html?$|[?&](?:page|pageno|pageindex|pagenum|"
-                        r"curpage|currpage|p|pn)=\d+", re.I)
 _TRS_PAGER = re.compile(r"createPageHTML\(\s*['\"]?(\d+)['\"]?\s*,\s*['\"]?(\d+)['\"]?\s*,\s*['\"](\w+)['\"]\s*,"
                         r"\s*['\"](\w+)['\"]")
 _INDEX_FILE = re.compile(r"/(index|default)\.(s?html?|jsp|php|aspx?)$", re.I)
@@ -356,14 +354,14 @@ def list_rows(site, page) -> list[ListRow]:
 
 
 # -- pagination ---------------------------------------------------------------------------------
-def _directory(url: str) -> str:
+def directory_of(url: str) -> str:
     path = urlsplit(url).path or "/"
     return path if path.endswith("/") else posixpath.dirname(path) + "/"
 
 
 def is_pager_url(url: str) -> bool:
     """A later page of a list (index_1.html, ?page=2)."""
-    return bool(_PAGER_URL.search(url))
+    return bool(PAGER_URL.search(url))
 
 
 def list_key(url: str) -> str:
@@ -376,7 +374,7 @@ def pagination(site, page) -> list[str]:
     """URLs of the other pages of the list shown on page (pager links and TRS createPageHTML)."""
     here = list_key(page.final_url)
     home = list_key(site.start_url)
-    dir_ = _directory(page.final_url)
+    dir_ = directory_of(page.final_url)
     host = urlsplit(page.final_url).hostname
     out, seen = [], {here, home}
     for link in page.links:
@@ -385,8 +383,8 @@ def pagination(site, page) -> list[str]:
         key = list_key(link.url)
         if key in seen:
             continue
-        same_dir = _directory(link.url) == dir_
-        if (_PAGER_URL.search(link.url) and same_dir) or (_PAGER_TEXT.match(link.text.strip()) and same_dir):
+        same_dir = directory_of(link.url) == dir_
+        if (PAGER_URL.search(link.url) and same_dir) or (_PAGER_TEXT.match(link.text.strip()) and same_dir):
             seen.add(key)
             out.append(link.url)
     m = _TRS_PAGER.search(page.html or "")
