@@ -7,9 +7,12 @@ renders the pages whose content only appears after JavaScript runs.
 - The browser is found as CONTRACT.md says: env ZWGK_CHROMIUM, then Playwright's own bundled
   Chromium, then /usr/bin/chromium. When none starts, every browser rule says `unknown` with the
   reason.
-- What it saw is attached to each Site as `site.browser` (zwgk.page.browser_evidence); rendered HTML
-  replaces the static copy of that page in a new Site (links and metadata re-extracted). Links that
-  appear only after rendering are counted but not crawled further.
+- Which pages to visit and what to measure on them come in as jobs (UnitJob: the application plans
+  them from the checks' declarations, zwgk.checks.needs and zwgk.checks.browser_sample). The pass
+  returns what it saw (zwgk.page.browser_evidence) and the rendered snapshots
+  (`rendered_snapshots`: rendered HTML in place of the static copy, links and metadata
+  re-extracted); it builds no Site. Links that appear only after rendering are counted but not
+  crawled further.
 - Screenshots go under `<out>/screenshots/run-<id>/<unit>/` (a temporary directory without --out).
 
 Settings come from the environment: ZWGK_BROWSER_SAMPLE (pages per unit, default 8),
@@ -32,16 +35,27 @@ from pathlib import Path
 from urllib.parse import urldefrag
 
 from zwgk.crawler import browser_js as js
-from zwgk.page.browser_evidence import (AxeViolation, BrowserEvidence, ClickResult, Entry, FontToggle,
-                                      Overlay, PageEvidence, RenderResult, ScriptLoad, ZoomResult)
-from zwgk.checks.browser_sample import choose_sample, pages_to_render
+from zwgk.page.browser_evidence import (
+    AxeViolation,
+    BrowserEvidence,
+    ClickResult,
+    Entry,
+    FontToggle,
+    Overlay,
+    PageEvidence,
+    ProbeConfig,
+    RenderResult,
+    ScriptLoad,
+    ZoomResult,
+)
+from zwgk.page.dom import parse_document, visible_text
 from zwgk.page.html import extract
+from zwgk.page.scope import normalise_url
 
 CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                   "--disable-background-networking", "--disable-component-update", "--disable-sync",
                   "--disable-dev-shm-usage"]
 SYSTEM_CHROMIUM = "/usr/bin/chromium"
-BROWSER_CHECKS = ("accessibility_toolbar", "axe_wcag", "elderly_friendly")
 VIEWPORT = (1280, 800)
 
 
@@ -127,54 +141,6 @@ def axe_source() -> tuple[str, str]:
         return "", f"未安装 axe-core（pip install axe-playwright-python）：{exc.__class__.__name__}"
 
 
-# -- per-unit configuration from the rulebook ----------------------------------------------------
-@dataclass
-class ProbeConfig:
-    """What the pass looks for on a unit's pages: from the params of the unit's browser rules."""
-    audit: bool = False            # any accessibility rule applies to the unit
-    toolbar_names: tuple = ()
-    large_font_names: tuple = ()
-    zoom_in_names: tuple = ()
-    globals: tuple = ()
-    selectors: tuple = ()
-    axe: bool = False
-    axe_tags: tuple = ()
-    max_nodes: int = 5
-    overlay_min_ratio: float = 0.01
-
-    @property
-    def entry_names(self) -> list:
-        return list(dict.fromkeys((*self.toolbar_names, *self.large_font_names, *self.zoom_in_names)))
-
-
-def probe_config(rulebook, unit: dict) -> ProbeConfig:
-    from zwgk.checks.params import validate
-    from zwgk.checks.registry import CHECKS
-    cfg = ProbeConfig()
-    rules = [r for r in rulebook.applicable(unit["type"], unit["name"]) if r.check in BROWSER_CHECKS]
-    merged: dict[str, list] = {}
-    for rule in rules:
-        params = validate(CHECKS[rule.check].PARAMS, rule.params)
-        cfg.audit = True
-        for key, value in params.items():
-            if isinstance(value, list):
-                merged.setdefault(f"{rule.check}.{key}", []).extend(value)
-            else:
-                merged.setdefault(f"{rule.check}.{key}", value)
-        if rule.check == "axe_wcag":
-            cfg.axe = True
-    get = lambda key: tuple(dict.fromkeys(merged.get(key) or ()))  # noqa: E731
-    cfg.toolbar_names = get("accessibility_toolbar.names") + get("elderly_friendly.toolbar_names")
-    cfg.large_font_names = get("elderly_friendly.large_font_names")
-    cfg.zoom_in_names = get("elderly_friendly.zoom_in_names")
-    cfg.globals = get("accessibility_toolbar.globals")
-    cfg.selectors = get("accessibility_toolbar.toolbar_selectors")
-    cfg.axe_tags = get("axe_wcag.tags")
-    cfg.max_nodes = merged.get("axe_wcag.max_nodes", 5)
-    cfg.overlay_min_ratio = merged.get("elderly_friendly.overlay_min_ratio", 0.01)
-    return cfg
-
-
 # -- the pool -------------------------------------------------------------------------------------
 def _slug(text: str) -> str:
     ascii_part = re.sub(r"[^A-Za-z0-9]+", "-", text).strip("-")[:40]
@@ -240,7 +206,8 @@ class BrowserPool:
         return {u: (job.evidence.pages[u].status, job.rendered_html.get(u, "")) for u in urls}
 
     async def _run(self, jobs):
-        from playwright.async_api import async_playwright, Error as PlaywrightError
+        from playwright.async_api import Error as PlaywrightError
+        from playwright.async_api import async_playwright
         axe_js, axe_why = axe_source()
         async with async_playwright() as p:
             try:
@@ -538,22 +505,21 @@ def scaling_blocked(viewport_meta: str) -> str:
     return ""
 
 
-# -- the pass ------------------------------------------------------------------------------------
-def _substitute(site, rendered_html: dict, reasons: dict, evidence: BrowserEvidence):
-    """A new Site in which each rendered page's snapshot carries the rendered HTML, links and
-    metadata (static metadata kept where the rendered page has none)."""
-    from zwgk.checks.site import Site
-    from zwgk.page.scope import normalise_url
-    snaps, known = [], {normalise_url(u) for s in site.snapshots for u in (s.url, s.final_url)}
+# -- rendered pages back into snapshots ----------------------------------------------------------
+def rendered_snapshots(job: UnitJob, snapshots, scope) -> list:
+    """The unit's snapshots with each rendered page's HTML, links and metadata in place of the
+    static copy (static metadata kept where the rendered page has none); fills the job's
+    evidence (what rendering changed, links seen only after rendering). Pages the browser could
+    not render keep their static copy, and say why. `scope` tells in-scope links (URL in scope)."""
+    evidence, rendered_html, reasons = job.evidence, job.rendered_html, job.render_reasons
+    snaps, known = [], {normalise_url(u) for s in snapshots for u in (s.url, s.final_url)}
     unfollowed = set()
-    for snap in site.snapshots:
-        html = rendered_html.get(snap.final_url)
-        if not html or not snap.ok:
+    for snap in snapshots:
+        html = rendered_html.get(snap.final_url) if snap.ok else None
+        if not html:
             snaps.append(snap)
             continue
         parsed = extract(html, snap.final_url)
-        static_links = len(snap.links)
-        static_text = len(site.text(snap))
         meta = {**snap.meta, **parsed["meta"]}
         new = dataclasses.replace(snap, html=html, title=parsed["title"] or snap.title, meta=meta,
                                   links=parsed["links"] or snap.links,
@@ -562,79 +528,17 @@ def _substitute(site, rendered_html: dict, reasons: dict, evidence: BrowserEvide
         snaps.append(new)
         for link in parsed["links"]:
             key = normalise_url(link.url)
-            if key not in known and link.url in site.scope:
+            if key not in known and link.url in scope:
                 unfollowed.add(key)
         evidence.rendered[snap.final_url] = RenderResult(
-            url=snap.final_url, reason=reasons.get(snap.final_url, ""), links_before=static_links,
-            links_after=len(parsed["links"]), text_before=static_text)
-    new_site = Site(site.start_url, snaps, scope=site.unit.get("scope"), budget_refused=site.budget_refused,
-                    external_skipped=site.external_skipped, unit=site.unit)
-    for url, rr in evidence.rendered.items():
-        page = new_site.get(url)
-        rr.text_after = len(new_site.text(page)) if page is not None else 0
+            url=snap.final_url, reason=reasons.get(snap.final_url, ""), links_before=len(snap.links),
+            links_after=len(parsed["links"]), text_before=len(visible_text(parse_document(snap.html))),
+            text_after=len(visible_text(parse_document(html))))
     evidence.unfollowed_links = len(unfollowed)
     if unfollowed:
         evidence.notes.append(f"渲染后新出现 {len(unfollowed)} 个本站链接，未继续抓取")
-    return new_site
-
-
-def plan_unit(unit: dict, site, rulebook, settings: BrowserSettings, run_id=None) -> UnitJob | None:
-    """The pages to visit for one unit, or None when there is nothing to do."""
-    home = site.home
-    if home is None or not home.ok:
-        return None
-    cfg = probe_config(rulebook, unit)
-    visits: dict[str, list] = {}
-    if cfg.audit:
-        for url, role, label in choose_sample(site, settings.sample_size):
-            visits[url] = [url, role, label, True, False]
-    reasons = {}
-    for url, reason in pages_to_render(site, unit, settings.max_render):
-        reasons[url] = reason
-        if url in visits:
-            visits[url][4] = True
-        else:
-            visits[url] = [url, "rendered", reason, False, True]
-    if not visits:
-        return None
-    job = UnitJob(unit=unit, config=cfg, visits=[tuple(v) for v in visits.values()], run_id=run_id,
-                  render_reasons=reasons)
-    job.evidence.sample = [u for u, v in visits.items() if v[3]]
-    return job
-
-
-def browser_pass(browser, browser_missing: str, units, sites: dict, rulebook, run_id=None):
-    """Run the browser pass for every unit; replaces sites[name] by the rendered Site and attaches
-    `site.browser` evidence. Returns (browser, browser_missing) for the CheckContext: (None, reason)
-    when there is no browser or it could not start."""
-    if browser is None:
-        return None, browser_missing
-    jobs = []
-    for unit in units:
-        job = plan_unit(unit, sites[unit["name"]], rulebook, browser.settings, run_id)
-        if job is not None:
-            jobs.append(job)
-    if jobs:
-        try:
-            browser.run_pass(jobs)
-        except BrowserStartError as exc:
-            return None, str(exc)
-    by_name = {job.unit["name"]: job for job in jobs}
-    for unit in units:
-        site = sites[unit["name"]]
-        job = by_name.get(unit["name"])
-        if job is None:
-            evidence = BrowserEvidence(unit=unit["name"], browser_version=browser.version,
-                                       skipped="首页未能抓取，未进行浏览器检查" if site.home is None or not site.home.ok
-                                       else "没有需要浏览器检查的页面")
-        else:
-            evidence = job.evidence
-            if job.rendered_html:
-                site = _substitute(site, job.rendered_html, job.render_reasons, evidence)
-            for url, reason in job.render_reasons.items():
-                if url not in evidence.rendered:   # the browser could not render it: static copy kept
-                    ev = evidence.pages.get(url)
-                    evidence.rendered[url] = RenderResult(url, reason, error=ev.error if ev else "未渲染")
-        site.browser = evidence
-        sites[unit["name"]] = site
-    return browser, ""
+    for url, reason in reasons.items():
+        if url not in evidence.rendered:   # the browser could not render it: static copy kept
+            ev = evidence.pages.get(url)
+            evidence.rendered[url] = RenderResult(url, reason, error=ev.error if ev else "未渲染")
+    return snaps

@@ -9,7 +9,7 @@ a re-audit of an unchanged site transfers little while its verdicts stay exactly
 Scrapy's cache middleware also answers with the cached copy when the request fails (timeout,
 connection refused): a portal that went down would pass the re-audit on last night's pages.
 NoStaleCacheMiddleware lets the failure through, to the retries and then to the audit.
-(crawler/snapshot_cache.py goes further for articles: see there.)
+(storage/snapshot_cache.py goes further for articles: see there.)
 """
 import logging
 import time

@@ -1,5 +1,10 @@
 """Downloader middlewares of the portal spider."""
+from urllib.parse import urljoin
+
 from scrapy.exceptions import IgnoreRequest
+from scrapy.http import Response
+
+from zwgk.page.scope import normalise_url
 
 
 class BudgetSpent(IgnoreRequest):
@@ -63,8 +68,6 @@ class RedirectLoopMiddleware:
         location = response.headers.get(b"Location")
         if not location:
             return response
-        from urllib.parse import urljoin
-        from zwgk.page.scope import normalise_url
         try:
             target = normalise_url(urljoin(response.url, location.decode("latin-1").strip()))
         except ValueError:
@@ -78,7 +81,7 @@ class RedirectLoopMiddleware:
 
 class FreshArticleMiddleware(_CrawlerMiddleware):
     """Answer a request for an article the last audit fetched less than ARTICLE_REVALIDATE_DAYS
-    ago from the stored snapshot, without a request to the server (crawler/snapshot_cache.py).
+    ago from the stored snapshot, without a request to the server (storage/snapshot_cache.py).
 
     Sits after the budget (a reused page is a page of the audit, counted like any other, so a
     re-audit sees the same pages as the audit before) and before the HTTP cache, which must not
@@ -95,7 +98,6 @@ class FreshArticleMiddleware(_CrawlerMiddleware):
         stored = cache.fresh_article(request.url) if cache is not None else None
         if stored is None:
             return None
-        from scrapy.http import Response
         meta["zwgk_stored"] = stored
         meta["dont_cache"] = True
         return Response(request.url, status=200, request=request, flags=["snapshot"])

@@ -71,11 +71,14 @@ def host_groups(units: list[dict]) -> list[list[dict]]:
 
 
 def crawl_units(units: list[dict], keywords, max_pages: int, on_snapshot=None,
-                settings: dict | None = None, progress=None) -> dict[str, CrawlOutcome]:
+                settings: dict | None = None, progress=None,
+                previous_pages=None) -> dict[str, CrawlOutcome]:
     """Crawl every unit; returns name -> CrawlOutcome. Blocks until all crawls end.
 
     on_snapshot(unit_name, snapshot) is called for every snapshot as it arrives (storage);
-    progress (optional) gets unit_started(unit) / unit_finished(unit, outcome) / page(unit, snap).
+    progress (optional) gets unit_started(unit) / unit_finished(unit, outcome) / page(unit, snap);
+    previous_pages(unit_name) (optional) gives the last audit's stored pages of a unit, for a
+    re-audit to reuse (zwgk.storage.snapshot_cache), or None.
     """
     install_reactor(REACTOR)
     from twisted.internet import defer, reactor
@@ -99,7 +102,7 @@ def crawl_units(units: list[dict], keywords, max_pages: int, on_snapshot=None,
         unit_settings = base.copy()
         unit_settings.set("CLOSESPIDER_TIMEOUT", unit.get("time_budget", base.getint("UNIT_TIME_BUDGET")),
                           priority="cmdline")
-        # A distributed audit gives each unit its own scrapy-redis queue keys (crawler/cluster.py).
+        # A distributed audit gives each unit its own scrapy-redis queue keys (zwgk/cluster.py).
         for key, value in (unit.get("scrapy_settings") or {}).items():
             unit_settings.set(key, value, priority="cmdline")
         crawler = Crawler(PortalSpider, unit_settings)
@@ -113,7 +116,7 @@ def crawl_units(units: list[dict], keywords, max_pages: int, on_snapshot=None,
             yield runner.crawl(crawler, start_url=unit["url"], scope=unit.get("scope"),
                                on_snapshot=lambda snap, _u=unit: sink(_u, snap),
                                max_pages=unit.get("max_pages", max_pages), keywords=keywords,
-                               unit_name=unit["name"])
+                               unit_name=unit["name"], previous_pages=previous_pages)
         except Exception as exc:  # noqa: BLE001 — one unit's failure must not stop the audit
             outcome.error = f"抓取失败：{exc.__class__.__name__}: {exc}"[:300]
             logging.getLogger("zwgk").exception("crawl of %s failed", unit["name"])

@@ -10,10 +10,12 @@ USER_AGENT = "zwgk/0.1 (政务公开合规巡检 compliance audit; +zwgk)"
 ROBOTSTXT_OBEY = True
 
 CONCURRENT_REQUESTS = 16
-# The spider yields requests, never items: Scrapy starts CONCURRENT_ITEMS worker tasks for every
-# callback's output (even an empty errback), so the default 100 made each page refused for budget
-# cost 100 asyncio tasks — a 100,000-link page took minutes to drain. One is all we need.
+# Scrapy starts CONCURRENT_ITEMS worker tasks for every callback's output (even an empty errback),
+# so the default 100 made each page refused for budget cost 100 asyncio tasks — a 100,000-link
+# page took minutes to drain. A callback yields at most a few snapshots: one is all we need.
 CONCURRENT_ITEMS = 1
+# Pages leave the spider as items (PageSnapshot); the pipeline hands them to the crawl's sink.
+ITEM_PIPELINES = {"zwgk.crawler.pipelines.SnapshotPipeline": 100}
 # Scrapy re-reads a callback's source with `ast` to warn about generators that return a value, for
 # every request whose bound callback falls out of its small cache: ~11% of an audit's time, for a
 # warning meant for spider authors at development time.
@@ -53,11 +55,11 @@ HTTPCACHE_STORAGE = "zwgk.crawler.httpcache.UnitDbmCacheStorage"   # one DBM fil
 HTTPCACHE_DIR = "zwgk-httpcache"
 HTTPCACHE_IGNORE_HTTP_CODES = []
 
-# Re-audits (crawler/snapshot_cache.py), with the HTTP cache on: reuse the last audit's parsed
+# Re-audits (storage/snapshot_cache.py), with the HTTP cache on: reuse the last audit's parsed
 # page on a 304 instead of parsing the same body again, and reuse an article or attachment the
 # last audit fetched less than ARTICLE_REVALIDATE_DAYS days ago without any request (0: always
 # revalidate). Home, navigation, column and list pages are always revalidated. SNAPSHOT_CACHE_DB
-# (the results database) is set by the pipeline.
+# (the results database) is set by the audit (zwgk/audit.py).
 SNAPSHOT_REUSE = True
 ARTICLE_REVALIDATE_DAYS = 7
 SNAPSHOT_CACHE_DB = ""
@@ -69,7 +71,7 @@ MAX_DEPTH = 8                # clicks from the start page
 MAX_QUERY_VARIANTS = 30      # distinct query strings followed per path (calendars, session ids)
 MAX_LINKS_PER_PAGE = 5000    # links read from one page
 
-# Crawl plan (crawler/crawlplan.py). Articles followed at once from each page of an ordinary
+# Crawl plan (zwgk/checks/needs.py: what each check declares it reads). Articles followed at once from each page of an ordinary
 # list (one whose column no rule reads document by document): enough for the metadata and column
 # samples, while dates come from the list rows. The other articles and the later pages of such
 # lists wait until the rest of the site is crawled, and are fetched only if the whole site looks
@@ -77,7 +79,7 @@ MAX_LINKS_PER_PAGE = 5000    # links read from one page
 # 0 follows every link at once (the crawl before the plan).
 ARTICLES_PER_LIST = 5
 # Names of the columns whose every list page and article a rule reads (规范性文件, 年报 …); the
-# pipeline fills it from the rulebook. None: no plan, every rulebook keyword counts.
+# audit fills it from the rulebook. None: no plan, every rulebook keyword counts.
 CRAWL_DOCUMENT_KEYWORDS = None
 
 GKMLPT_PROBE = True          # look for Guangdong's 公开目录 platform under each unit's scope

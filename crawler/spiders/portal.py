@@ -1,20 +1,24 @@
 """The one generic portal spider: fetch only, never judge.
 
 Configured per unit (start URL, scope, budget, the rulebook's keywords). Every URL it touches
-becomes a PageSnapshot handed to `on_snapshot`; links leaving the scope are checked for their
-status (HEAD, then GET) within a budget and never followed.
+becomes a PageSnapshot, yielded as an item; the item pipeline (zwgk/crawler/pipelines.py) hands it
+to the crawl's `on_snapshot`. Links leaving the scope are checked for their status (HEAD, then
+GET) within a budget and never followed.
+
+A re-audit reuses the last audit's pages: `previous_pages(unit_name)` (given by the application,
+which owns the database) returns the unit's stored snapshots (zwgk.storage.snapshot_cache) or None.
 """
 from __future__ import annotations
 
 import re
-from urllib.parse import urlsplit
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from urllib.parse import urlsplit
 
 import scrapy
+import scrapy.exceptions as scrapy_exc
 from scrapy import signals
 from scrapy.exceptions import DontCloseSpider, IgnoreRequest
-import scrapy.exceptions as scrapy_exc
 from twisted.internet import error as tx
 
 
@@ -47,11 +51,10 @@ def looks_binary(body: bytes) -> bool:
 from zwgk.crawler.attachments import extract_text, kind_of
 from zwgk.crawler.decoding import decode_html
 from zwgk.crawler.middlewares import BudgetSpent
-from zwgk.page.html import extract, fold
-from zwgk.page.scope import (PLAN_SKIPPED, Scope, normalise_url, is_skippable, is_document,
-                           looks_like_trap, url_kind)
 from zwgk.page import gkmlpt
-from zwgk.page.snapshot import STORED_BLOB, Link, PageSnapshot
+from zwgk.page.html import extract
+from zwgk.page.scope import PLAN_SKIPPED, Scope, is_skippable, looks_like_trap, normalise_url, url_kind
+from zwgk.page.snapshot import PARSED_FIELDS, STORED_BLOB, Link, PageSnapshot
 
 _PAGINATION = re.compile(r"^(下一页|下页|后页|尾页|末页|上一页|首页|\d{1,3}|>|>>|»|next)$", re.I)
 _HTML_TYPES = ("text/html", "application/xhtml", "text/plain", "application/xml", "text/xml")
@@ -124,11 +127,12 @@ class PortalSpider(scrapy.Spider):
 
     def __init__(self, start_url: str, on_snapshot, scope: str | None = None,
                  max_pages: int = 2000, keywords=(), external_budget: int = 100,
-                 unit_name: str = "", **kwargs):
+                 unit_name: str = "", previous_pages=None, **kwargs):
         super().__init__(**kwargs)
         self.start_url = start_url
         self.scope = Scope(start_url, scope)
-        self.on_snapshot = on_snapshot
+        self.on_snapshot = on_snapshot             # called by the item pipeline, never here
+        self._previous_pages = previous_pages
         self.budget = Budget(max_pages=max_pages)
         self.keywords = tuple(k for k in keywords if k)
         self.external_budget = external_budget
@@ -148,8 +152,6 @@ class PortalSpider(scrapy.Spider):
         self.deferred: dict[str, Deferred] = {}    # normalised URL -> link waiting for the end
         self.list_pages = 0                        # pages with article links in their body …
         self.list_articles = 0                     # … and how many: the rows a list page holds
-        self.stats_pages = 0
-        self.stats_failed = 0
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
@@ -179,7 +181,7 @@ class PortalSpider(scrapy.Spider):
 
     @property
     def document_keywords(self) -> tuple:
-        """Names of the columns whose every page and article a rule reads (crawler/crawlplan.py);
+        """Names of the columns whose every page and article a rule reads (zwgk/checks/needs.py);
         without a plan, every keyword of the rulebook."""
         if not hasattr(self, "_document_keywords"):
             planned = self.settings.get("CRAWL_DOCUMENT_KEYWORDS")
@@ -235,10 +237,9 @@ class PortalSpider(scrapy.Spider):
         queue = [snapshot]
         while queue:
             for item in self._follow_page(queue.pop()):
-                if isinstance(item, PageSnapshot):
+                yield item
+                if isinstance(item, PageSnapshot) and item.ok and item.links and item.final_url in self.scope:
                     queue.append(item)
-                else:
-                    yield item
 
     def _follow_page(self, snapshot: PageSnapshot):
         depth = snapshot.depth + 1
@@ -297,15 +298,12 @@ class PortalSpider(scrapy.Spider):
             self.previous.prefetch_fresh(link.url for _, _, link in inside[:left])
         for priority, _, link in inside[:left]:
             reused = self._reuse_fresh_article(link.url)
-            if reused is None:
-                yield self._page_request(link, depth, snapshot.final_url, priority)
-            elif reused.ok and reused.links and reused.final_url in self.scope:
-                yield reused
+            yield self._page_request(link, depth, snapshot.final_url, priority) if reused is None else reused
         self.budget.refused.extend(link.url for _, _, link in inside[left:])
 
     def _reuse_fresh_article(self, url: str) -> PageSnapshot | None:
-        """The stored snapshot of an article fetched less than ARTICLE_REVALIDATE_DAYS ago,
-        recorded as this audit's page (None: it must be requested). Only while the last audit
+        """The stored snapshot of an article fetched less than ARTICLE_REVALIDATE_DAYS ago, to
+        yield as this audit's page (None: it must be requested). Only while the last audit
         of the unit stayed well inside the page budget: a page taken here is counted when found,
         not in priority order, which would change what a budget that runs out leaves unseen —
         near the limit FreshArticleMiddleware does the same reuse in the scheduler's order."""
@@ -316,10 +314,7 @@ class PortalSpider(scrapy.Spider):
         if stored is None:
             return None
         self.budget.spent += 1
-        snapshot = self._stored_snapshot(stored)
-        self.stats_pages += 1
-        self.on_snapshot(snapshot)
-        return snapshot
+        return self._stored_snapshot(stored)
 
     def _page_request(self, link, depth: int, referer: str, priority: int):
         return scrapy.Request(
@@ -347,17 +342,12 @@ class PortalSpider(scrapy.Spider):
                                  self.unit_name, len(waiting), estimate, self.budget.max_pages)
                 break
             for d in waiting:
+                # A recently fetched article is reused by FreshArticleMiddleware on its way out
+                # of the scheduler (an idle handler has no callback to yield a page from).
                 self.seen.add(normalise_url(d.link.url))
-                reused = self._reuse_fresh_article(d.link.url)
-                if reused is None:
-                    requests = [self._page_request(d.link, d.depth, d.referer, self._priority(d.link, d.depth))]
-                elif reused.ok and reused.links and reused.final_url in self.scope:
-                    requests = list(self._follow(reused))     # may defer more: the loop goes on
-                else:
-                    requests = []
-                for request in requests:
-                    self.crawler.engine.crawl(request)
-                    scheduled = True
+                self.crawler.engine.crawl(self._page_request(d.link, d.depth, d.referer,
+                                                             self._priority(d.link, d.depth)))
+                scheduled = True
         if scheduled:
             raise DontCloseSpider
 
@@ -373,7 +363,7 @@ class PortalSpider(scrapy.Spider):
         self.external_sent += 1
         state = self.host_state.get(host)
         if state == "dead":
-            self.on_snapshot(self._unreachable_snapshot(url, referer, text, depth))
+            yield self._unreachable_snapshot(url, referer, text, depth)
         elif state == "probing":
             self.host_waiting.setdefault(host, []).append((url, referer, text, depth))
         else:
@@ -397,7 +387,7 @@ class PortalSpider(scrapy.Spider):
             if alive:
                 yield self._external_request(w_url, "HEAD", referer, text, depth)
             else:
-                self.on_snapshot(self._unreachable_snapshot(w_url, referer, text, depth))
+                yield self._unreachable_snapshot(w_url, referer, text, depth)
 
     def _external_request(self, url, method, referer, text, depth):
         return scrapy.Request(
@@ -422,10 +412,9 @@ class PortalSpider(scrapy.Spider):
 
     @property
     def previous(self):
-        """The last audit's parsed pages of this unit (crawler/snapshot_cache.py), or None."""
+        """The last audit's parsed pages of this unit (zwgk.storage.snapshot_cache), or None."""
         if not hasattr(self, "_previous"):
-            from zwgk.storage.snapshot_cache import SnapshotCache
-            self._previous = SnapshotCache.from_settings(self.settings, self.unit_name)
+            self._previous = self._previous_pages(self.unit_name) if self._previous_pages else None
         return self._previous
 
     def closed(self, reason):
@@ -433,11 +422,6 @@ class PortalSpider(scrapy.Spider):
             self.logger.info("%s: %d pages reused as parsed by audit #%s", self.unit_name,
                              self._previous.reused, self._previous.run_id)
             self._previous.close()
-        from zwgk.storage.snapshot_cache import remember_parser
-        try:
-            remember_parser(self.settings)
-        except Exception as exc:  # noqa: BLE001 — the next audit then just parses again
-            self.logger.warning("parser fingerprint not recorded: %s", exc)
 
     def _stored_snapshot(self, stored: dict) -> PageSnapshot:
         """An article the last audit fetched recently, reused without a request, exactly as
@@ -455,8 +439,7 @@ class PortalSpider(scrapy.Spider):
         stored = response.meta.get("zwgk_stored")
         if stored is not None:
             snapshot = self._stored_snapshot(stored)
-            self.stats_pages += 1
-            self.on_snapshot(snapshot)
+            yield snapshot
             if snapshot.ok and snapshot.links and snapshot.final_url in self.scope:
                 yield from self._follow(snapshot)
             return
@@ -471,7 +454,6 @@ class PortalSpider(scrapy.Spider):
         same = (self.previous.same_body(response.url, response)
                 if "cached" in response.flags and self.previous is not None else None)
         if same is not None:
-            from zwgk.storage.snapshot_cache import PARSED_FIELDS
             data.update({k: same[k] for k in PARSED_FIELDS if k in same})
             data["links"] = tuple(Link(**l) for l in data.get("links") or ())
             data["scripts"] = tuple(data.get("scripts") or ())
@@ -501,10 +483,7 @@ class PortalSpider(scrapy.Spider):
                              f"起始页不是网页，而是 {kind.upper()} 文件" if kind else
                              f"起始页不是网页（Content-Type: {ctype or '未声明'}）")
         snapshot = PageSnapshot(**data)
-        self.stats_pages += 1
-        if not snapshot.ok:
-            self.stats_failed += 1
-        self.on_snapshot(snapshot)
+        yield snapshot
         # Off-scope redirect targets are recorded but not explored.
         if in_scope and snapshot.ok and snapshot.links:
             yield from self._follow(snapshot)
@@ -537,8 +516,7 @@ class PortalSpider(scrapy.Spider):
             req.meta["download_maxsize"] = 1024 * 1024
             yield req
             return
-        data = self._base_snapshot(response, external=True)
-        self.on_snapshot(PageSnapshot(**data))
+        yield PageSnapshot(**self._base_snapshot(response, external=True))
         yield from self._host_answered(response.meta.get("redirect_urls", [response.url])[0], alive=True)
 
     def _error_snapshot(self, failure, external: bool) -> PageSnapshot:
@@ -556,17 +534,13 @@ class PortalSpider(scrapy.Spider):
     def on_error(self, failure):
         if failure.check(BudgetSpent):
             return None           # counted in self.budget.refused; the Site reports it as unseen
-        snapshot = self._error_snapshot(failure, external=False)
-        self.stats_pages += 1
-        self.stats_failed += 1
-        self.on_snapshot(snapshot)
-        return None
+        return [self._error_snapshot(failure, external=False)]
 
     def on_external_error(self, failure):
         if failure.check(*DNS_ERRORS, *REFUSED_ERRORS, *TIMEOUT_ERRORS):
             host = urlsplit(failure.request.url).hostname
             if host:
                 self.dead_hosts.setdefault(host, describe_failure(failure))
-        self.on_snapshot(self._error_snapshot(failure, external=True))
         alive = urlsplit(failure.request.url).hostname not in self.dead_hosts
-        return list(self._host_answered(failure.request.url, alive=alive))
+        return [self._error_snapshot(failure, external=True),
+                *self._host_answered(failure.request.url, alive=alive)]
