@@ -16,10 +16,21 @@ from pathlib import Path
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
+from zwgk.checks.engine import SEVERITY_WEIGHTS
 from zwgk.reports.scorecard import STATUS_ZH
 from zwgk.reports.tables import safe_cell, tables, write_csv, write_json, write_xlsx  # noqa: F401 (safe_cell re-exported)
-from zwgk.reports.view import (CLASS_ZH, SEVERITY_ZH, TYPE_ZH, Screenshots, book_items, book_rules,
-                          rule_views, sparkline, unit_view, worst)
+from zwgk.reports.view import (
+    CLASS_ZH,
+    SEVERITY_ZH,
+    TYPE_ZH,
+    Screenshots,
+    book_items,
+    book_rules,
+    rule_views,
+    sparkline,
+    unit_view,
+    worst,
+)
 
 _env = Environment(loader=PackageLoader("zwgk.reports", "templates"), autoescape=select_autoescape(["html"]),
                    trim_blocks=True, lstrip_blocks=True)
@@ -58,7 +69,6 @@ def write_unit(out: Path, card: dict, filename: str = "index.html", index_link: 
 
 
 def render_scoring(cards: list, book=None, history=None, site_nav: bool = True) -> str:
-    from zwgk.checks.engine import SEVERITY_WEIGHTS
     rules = []
     if book is not None and getattr(book, "rules", None):
         for r in book.rules:

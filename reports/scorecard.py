@@ -22,6 +22,23 @@ def scorecard(unit: dict, site_url: str, as_of: str, rulebook_id: str, pages_cra
     }
 
 
+def cards_of_run(run: dict, unit_rows, result_rows) -> tuple[list[dict], dict]:
+    """(the scorecard of every unit of a run, {unit: reachable}) from its stored rows: the run,
+    its units in order, and its results with their findings."""
+    by_unit: dict[str, list] = {}
+    for r in result_rows:
+        by_unit.setdefault(r["unit_name"], []).append(r)
+    cards, reachable = [], {}
+    for u in unit_rows:
+        unit = {"name": u["unit_name"], "type": u["unit_type"], "url": u["site"]}
+        card = scorecard(unit, u["site"], run["as_of"], run["rulebook"], u["pages_crawled"] or 0,
+                         u["pages_failed"] or 0, u["score"], by_unit.get(u["unit_name"], []))
+        card["run_id"] = run["id"]
+        cards.append(card)
+        reachable[u["unit_name"]] = u["status"] != "unreachable"
+    return cards, reachable
+
+
 def _row(r: dict) -> dict:
     return {"rule": r["rule"], "item": r["item"], "source": r["source"], "title": r["title"],
             "status": r["status"], "severity": r.get("severity"),

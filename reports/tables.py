@@ -8,7 +8,6 @@ import json
 import unicodedata
 from pathlib import Path
 
-
 from zwgk.reports.scorecard import STATUS_ZH
 from zwgk.reports.view import CLASS_ZH, TYPE_ZH, book_items, book_rules, part_of, worst
 

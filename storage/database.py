@@ -12,11 +12,30 @@ import zlib
 from datetime import datetime, timezone
 from pathlib import Path
 
-from sqlalchemy import (Boolean, Column, Float, ForeignKey, Index, Integer, LargeBinary, MetaData,
-                        String, Table, Text, create_engine, delete, event, inspect, select, text,
-                        update, insert, func)
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    Text,
+    create_engine,
+    delete,
+    event,
+    func,
+    insert,
+    inspect,
+    select,
+    text,
+    update,
+)
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, DatabaseError, OperationalError, NoSuchModuleError
+from sqlalchemy.exc import ArgumentError, DatabaseError, NoSuchModuleError, OperationalError
 
 from zwgk.page.snapshot import STORED_BLOB, PageSnapshot
 
@@ -52,7 +71,7 @@ run_units = Table(
     # Distributed audits: the attempt (claim number) that owns the unit and the worker running it.
     Column("attempt", Integer, nullable=False, server_default="0"),
     Column("worker", String(200), server_default=""),
-    # JSON: what a Site needs besides the pages (refused by budget, traps…), see pipeline.crawl_facts
+    # JSON: what a Site needs besides the pages (refused by budget, traps…), see zwgk.audit.crawl_facts
     Column("crawl_facts", Text),
 )
 
@@ -106,7 +125,7 @@ class StaleAttempt(RuntimeError):
     """A newer attempt owns the unit (this worker was presumed dead and its unit handed on)."""
 
 
-# The schema is created and upgraded by Alembic (crawler/migrations). HEAD is the newest revision;
+# The schema is created and upgraded by Alembic (storage/migrations). HEAD is the newest revision;
 # a database already there is opened without importing Alembic at all.
 SCHEMA_HEAD = "0002"
 _MIGRATE_LOCK = 0x7A776D67   # PostgreSQL advisory lock: workers starting together migrate once
@@ -317,7 +336,7 @@ class Store:
                                                      selector=f.selector, screenshot=f.screenshot)
                                                 for f in r.findings])
 
-    # -- distributed audits (crawler/cluster.py) ------------------------------------------------
+    # -- distributed audits (zwgk/cluster.py) ------------------------------------------------
     @_writes
     def begin_attempt(self, run_id: int, run_unit_id: int, unit_name: str, attempt: int,
                       worker: str) -> bool:

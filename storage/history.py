@@ -33,8 +33,6 @@ UNSTABLE_WINDOW = 4     # decided statuses looked at (the current one included)
 UNSTABLE_FLIPS = 2      # problem <-> no-problem changes among them that make a rule unstable
 DEFAULT_WINDOW = 30     # complete runs of history per unit
 
-CLASS_ZH = {"new": "新发现", "fixed": "已整改", "persistent": "持续存在", "unstable": "时好时坏",
-            "unverified": "本次无法复核", "first": "首次巡检"}
 
 
 @dataclass
@@ -209,29 +207,3 @@ def _since(seq_ids, line, as_of, pred):
         elif s in DECIDED:
             break
     return as_of[since]
-
-
-def score_trend(store, unit: str, run_id: int, window: int = DEFAULT_WINDOW) -> list[dict]:
-    """[{"run", "as_of", "score"}] of one unit over its last `window` complete runs, oldest first."""
-    return build_history(store, run_id, units=[unit], window=window).trend.get(unit, [])
-
-
-def cards_for_run(store, run_id: int) -> tuple[list[dict], dict]:
-    """(scorecards of every unit of a run, {unit: reachable}) rebuilt from the database."""
-    from zwgk.reports.scorecard import scorecard
-    run = store.run_row(run_id)
-    if run is None:
-        raise ValueError(f"no run {run_id}")
-    rows = store.result_rows(run_id)
-    by_unit: dict[str, list] = defaultdict(list)
-    for r in rows:
-        by_unit[r["unit_name"]].append(r)
-    cards, reachable = [], {}
-    for u in store.unit_rows(run_id):
-        unit = {"name": u["unit_name"], "type": u["unit_type"], "url": u["site"]}
-        card = scorecard(unit, u["site"], run["as_of"], run["rulebook"], u["pages_crawled"] or 0,
-                         u["pages_failed"] or 0, u["score"], by_unit.get(u["unit_name"], []))
-        card["run_id"] = run_id
-        cards.append(card)
-        reachable[u["unit_name"]] = u["status"] != "unreachable"
-    return cards, reachable

@@ -1,8 +1,8 @@
 """The previous audit's parsed pages, reused by the next audit of an unchanged site.
 
-The HTTP cache (crawler/httpcache.py) spares the transfer of an unchanged page (304), but the
+The HTTP cache (zwgk/crawler/httpcache.py) spares the transfer of an unchanged page (304), but the
 page would still be decoded and parsed again. Every page of an audit is already stored, parsed,
-in the results database (crawler/storage.py: zlib JSON of PageSnapshot.to_dict); this module
+in the results database (zwgk/storage/database.py: zlib JSON of PageSnapshot.to_dict); this module
 reads them back, so a re-audit can
 
 - reuse the stored snapshot of a page the server answered 304 for (same body: same parse), and
@@ -30,21 +30,20 @@ import zlib
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-from sqlalchemy import and_, bindparam, create_engine, select
+from sqlalchemy import and_, bindparam, select
 
 from zwgk.page.scope import normalise_url, url_kind
 from zwgk.page.snapshot import STORED_BLOB
+from zwgk.storage.database import pages, runs
 
 log = logging.getLogger(__name__)
 
 # Whatever turns a response into a snapshot: a change in any of these makes stored snapshots stale.
-_PARSER_SOURCES = ("zwgk.page.html", "zwgk.page.breadcrumb", "zwgk.page.gkmlpt", "zwgk.page.snapshot",
+_PARSER_SOURCES = ("zwgk.page.html", "zwgk.page.dom", "zwgk.page.text", "zwgk.page.breadcrumb",
+                   "zwgk.page.gkmlpt", "zwgk.page.snapshot",
                    "zwgk.page.scope", "zwgk.crawler.decoding", "zwgk.crawler.attachments",
                    "zwgk.crawler.spiders.portal")
 _PARSER_SETTINGS = ("MAX_LINKS_PER_PAGE", "GKMLPT_MAX_PAGES", "DOWNLOAD_MAXSIZE")
-# Fields of a snapshot that come from parsing the body; the rest describe this fetch.
-PARSED_FIELDS = ("html", "encoding", "declared_encoding", "title", "meta", "links", "scripts",
-                 "doc_text", "doc_error", "body_text", "truncated", "crumbs")
 SIDECAR = "zwgk-parser.json"
 
 
@@ -81,10 +80,10 @@ def _sidecar(settings) -> dict:
     return known if isinstance(known, dict) else {}
 
 
-def first_run_parsed_so(settings) -> int | None:
+def first_run_parsed_so(store, settings) -> int | None:
     """The first audit run of this database whose pages were parsed by this parser (None: not
     known yet)."""
-    mine = _sidecar(settings).get(settings.get("SNAPSHOT_CACHE_DB") or "")
+    mine = _sidecar(settings).get(store.url)
     try:
         if mine.get("fingerprint") == parser_fingerprint(settings):
             return int(mine["first_run"])
@@ -93,45 +92,56 @@ def first_run_parsed_so(settings) -> int | None:
     return None
 
 
-def remember_parser(settings):
-    """At the end of a crawl: record that the running audit parsed with this parser, unless an
+def remember_parser(store, settings, run_id: int):
+    """At the end of an audit's crawl: record that run_id parsed with this parser, unless an
     earlier run already did. Written only where the HTTP cache already lives (nothing cached,
     nothing to reuse, and no file left behind)."""
-    db = settings.get("SNAPSHOT_CACHE_DB")
     cache_dir = Path(settings.get("HTTPCACHE_DIR") or "")
-    if not (db and settings.getbool("HTTPCACHE_ENABLED") and cache_dir.is_dir()):
+    if not (settings.getbool("HTTPCACHE_ENABLED") and cache_dir.is_dir()):
         return
-    if first_run_parsed_so(settings) is not None:
-        return
-    from zwgk.storage.database import runs
-    engine = create_engine(db, future=True)
-    try:
-        with engine.connect() as conn:
-            run_id = conn.execute(select(runs.c.id).where(runs.c.kind == "audit", runs.c.status == "running")
-                                  .order_by(runs.c.id.desc())).scalars().first()
-    finally:
-        engine.dispose()
-    if run_id is None:
+    if first_run_parsed_so(store, settings) is not None:
         return
     known = _sidecar(settings)
-    known[db] = {"fingerprint": parser_fingerprint(settings), "first_run": run_id}
+    known[store.url] = {"fingerprint": parser_fingerprint(settings), "first_run": run_id}
     try:
         (cache_dir / SIDECAR).write_text(json.dumps(known, ensure_ascii=False), encoding="utf-8")
     except OSError as exc:
         log.warning("cannot record the parser fingerprint in %s: %s", cache_dir, exc)
 
 
+def previous_pages(store, settings):
+    """What the spider asks for a re-audit's reuse: unit name -> SnapshotCache of that unit's
+    pages in the last complete audit, or None. None instead of a function when nothing can be
+    reused (no HTTP cache, reuse switched off, no audit parsed by this parser yet)."""
+    if not (settings.getbool("HTTPCACHE_ENABLED") and settings.getbool("SNAPSHOT_REUSE", True)):
+        return None
+    first_run = first_run_parsed_so(store, settings)
+    if first_run is None:
+        return None
+    days = settings.getfloat("ARTICLE_REVALIDATE_DAYS", 7)
+
+    def for_unit(unit_name: str):
+        if not unit_name:
+            return None
+        try:
+            cache = SnapshotCache(store, unit_name, first_run, days)
+        except Exception as exc:  # noqa: BLE001 — without the cache the audit just parses again
+            log.warning("previous snapshots of %s not available: %s", unit_name, exc)
+            return None
+        return cache if cache.index else None
+    return for_unit
+
+
 class SnapshotCache:
     """One unit's pages of the last complete audit (parsed with this parser): an index of
     URL -> page row in memory, each snapshot read from the database only when reused."""
 
-    def __init__(self, db_url: str, unit_name: str, first_run: int, revalidate_days: float):
-        self.engine = create_engine(db_url, future=True)
+    def __init__(self, store, unit_name: str, first_run: int, revalidate_days: float):
+        self.engine = store.engine
         self.revalidate = timedelta(days=revalidate_days)
         self.index: dict[str, tuple[int, str]] = {}     # normalised URL -> (page id, fetched_at)
         self.run_id = None
         self.reused = 0                                  # snapshots served from here
-        from zwgk.storage.database import pages, runs
         self._by_ids = select(pages.c.id, pages.c.data).where(
             pages.c.id.in_(bindparam("ids", expanding=True)))
         self._ahead: dict[int, bytes] = {}    # blobs read ahead of their turn (prefetch_fresh)
@@ -152,23 +162,6 @@ class SnapshotCache:
                     for row in rows:
                         self.index.setdefault(normalise_url(row.url), (row.id, row.fetched_at or ""))
                     break
-
-    @classmethod
-    def from_settings(cls, settings, unit_name: str) -> "SnapshotCache | None":
-        """The cache for a unit when the audit keeps an HTTP cache and names its database."""
-        db = settings.get("SNAPSHOT_CACHE_DB")
-        if not (db and settings.getbool("HTTPCACHE_ENABLED") and settings.getbool("SNAPSHOT_REUSE", True)
-                and unit_name):
-            return None
-        first_run = first_run_parsed_so(settings)
-        if first_run is None:
-            return None
-        try:
-            cache = cls(db, unit_name, first_run, settings.getfloat("ARTICLE_REVALIDATE_DAYS", 7))
-        except Exception as exc:  # noqa: BLE001 — without the cache the audit just parses again
-            log.warning("previous snapshots of %s not available: %s", unit_name, exc)
-            return None
-        return cache if cache.index else None
 
     def well_within(self, max_pages: int) -> bool:
         """The last audit of the unit fetched clearly fewer pages than the budget allows."""
@@ -258,4 +251,4 @@ class SnapshotCache:
     def close(self):
         if self._conn is not None:
             self._conn.close()
-        self.engine.dispose()
+            self._conn = None

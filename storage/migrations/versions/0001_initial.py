@@ -3,8 +3,8 @@ findings). A database created then has these tables and no alembic_version: it i
 
 Revision ID: 0001
 """
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 revision = "0001"
 down_revision = None
