@@ -1,10 +1,12 @@
-"""One audit run end to end: crawl units, build Sites, (browser pass), run the rulebook, store.
+"""The audit: crawl units, build each unit's one Site, render what needs the browser, run the
+rulebook, store, score. `zwgk check`, `zwgk audit` and the cluster workers all call
+`audit_units`; `build_site` is the one place a Site is made.
 
 Two phases: every unit's Site is built before any rule runs, so audit-wide checks (item 10:
 near-copy annual reports across units) can compare a unit with its peers via ctx.extras["peers"].
-A distributed audit (crawler/cluster.py) judges each unit on the worker that crawled it, without
-those audit-wide rules; the coordinator judges them at the end from the stored pages
-(judge_peer_rules), so both ways give the same verdicts.
+A distributed audit (zwgk/cluster.py) judges each unit on the worker that crawled it, without
+those audit-wide rules (peers=False); the coordinator judges them at the end from the stored
+pages (judge_peer_rules), so both ways give the same verdicts.
 """
 from __future__ import annotations
 
@@ -12,11 +14,14 @@ import json
 from dataclasses import dataclass, field
 from datetime import date
 
+from zwgk.checks.browser_sample import choose_sample, pages_to_render
 from zwgk.checks.engine import CheckContext, run_rules, score
-from zwgk.checks.registry import CHECKS
+from zwgk.checks.needs import needs_of, plan_settings, probe_config
 from zwgk.checks.site import Site
-from zwgk.crawler.browser import browser_pass
-from zwgk.crawler.runner import crawl_units
+from zwgk.crawler.browser import BrowserStartError, UnitJob, rendered_snapshots
+from zwgk.crawler.runner import crawl_units, scrapy_settings
+from zwgk.page.browser_evidence import BrowserEvidence
+from zwgk.storage.snapshot_cache import previous_pages, remember_parser
 
 
 @dataclass
@@ -49,7 +54,10 @@ def crawl_facts(outcome) -> dict:
             "traps": [list(t) for t in outcome.traps], "crawl_incomplete": _incomplete(outcome)}
 
 
-def site_from(unit: dict, snapshots, facts: dict) -> Site:
+def build_site(unit: dict, snapshots, facts: dict) -> Site:
+    """A unit's Site from its snapshots and its crawl facts: made here and nowhere else, so
+    every Site of a unit — after the crawl, after rendering, rebuilt from the database — knows
+    the same traps, refused links and reason the crawl ended."""
     return Site(unit["url"], snapshots, scope=unit.get("scope"),
                 budget_refused=facts.get("budget_refused", []),
                 external_skipped=facts.get("external_skipped", 0), unit=unit,
@@ -57,37 +65,108 @@ def site_from(unit: dict, snapshots, facts: dict) -> Site:
                 crawl_incomplete=facts.get("crawl_incomplete", ""))
 
 
-def build_sites(units, outcomes) -> dict[str, Site]:
-    return {u["name"]: site_from(u, outcomes[u["name"]].snapshots, crawl_facts(outcomes[u["name"]]))
-            for u in units}
+def audit_units(store, run_id: int, units: list[dict], rulebook, as_of: date, max_pages: int, *,
+                unit_ids: dict | None = None, browser=None, browser_missing: str = "",
+                settings: dict | None = None, progress=None, attempts: dict | None = None,
+                peers: bool = True) -> list[UnitResult]:
+    """Audit units end to end and store each unit's results with its state.
+
+    unit_ids: unit name -> its row of the run (added here when not given); settings: Scrapy
+    settings over the shipped ones; attempts (distributed audits): unit name -> the attempt that
+    owns it; peers=False leaves the audit-wide rules to judge_peer_rules."""
+    if unit_ids is None:
+        unit_ids = {u["name"]: store.add_unit(run_id, u) for u in units}
+    overrides = {**plan_settings(rulebook), **(settings or {})}   # the plan: columns read in full
+    crawl_settings = scrapy_settings(overrides)
+    outcomes = crawl_units(units, rulebook.keywords(), max_pages,
+                           on_snapshot=lambda name, snap: store.add_page(run_id, name, snap),
+                           settings=overrides, progress=progress,
+                           previous_pages=previous_pages(store, crawl_settings))
+    store.flush()
+    run = store.run_row(run_id)
+    if run is not None and run["kind"] == "audit":
+        remember_parser(store, crawl_settings, run_id)   # the next audit may reuse these pages
+    facts = {u["name"]: crawl_facts(outcomes[u["name"]]) for u in units}
+    sites = {u["name"]: build_site(u, outcomes[u["name"]].snapshots, facts[u["name"]]) for u in units}
+    browser, browser_missing = browser_pass(browser, browser_missing, units, sites, facts, rulebook, run_id)
+    return judge_units(store, run_id, units, sites, unit_ids, rulebook, as_of, browser=browser,
+                       browser_missing=browser_missing, attempts=attempts, peers=peers, facts=facts)
 
 
-def needs_peers(rule) -> bool:
-    """A rule whose check reads the other audited units' Sites (ctx.extras["peers"])."""
-    return getattr(CHECKS[rule.check], "NEEDS_PEERS", False)
+# -- the browser pass ------------------------------------------------------------------------------
+def _browser_job(unit: dict, site: Site, rulebook, browser_settings, run_id) -> UnitJob | None:
+    """The pages Chromium visits for one unit and what it measures there, or None."""
+    home = site.home
+    if home is None or not home.ok:
+        return None
+    cfg = probe_config(rulebook.applicable(unit["type"], unit["name"]))
+    visits: dict[str, list] = {}
+    if cfg.audit:
+        for url, role, label in choose_sample(site, browser_settings.sample_size):
+            visits[url] = [url, role, label, True, False]
+    reasons = {}
+    for url, reason in pages_to_render(site, unit, browser_settings.max_render):
+        reasons[url] = reason
+        if url in visits:
+            visits[url][4] = True
+        else:
+            visits[url] = [url, "rendered", reason, False, True]
+    if not visits:
+        return None
+    job = UnitJob(unit=unit, config=cfg, visits=[tuple(v) for v in visits.values()], run_id=run_id,
+                  render_reasons=reasons)
+    job.evidence.sample = [u for u, v in visits.items() if v[3]]
+    return job
 
 
-def unit_score(results, rules) -> float | None:
-    """score() of the results, capped at 0 when a veto rule (单项否决) among rules failed."""
-    veto = {rule.id for rule in rules if rule.veto}
-    return 0.0 if any(r.status == "fail" and r.rule in veto for r in results) else score(results)
+def browser_pass(browser, browser_missing: str, units, sites: dict, facts: dict, rulebook, run_id=None):
+    """Chromium visits each unit's sample and renders the pages that need it. A unit with
+    rendered pages gets a new Site (build_site, with the same crawl facts: only the rendered
+    pages change); every unit's Site gets `site.browser`, the evidence. Returns (browser,
+    browser_missing) for the CheckContext: (None, reason) when there is no browser or it could
+    not start."""
+    if browser is None:
+        return None, browser_missing
+    jobs = {}
+    for unit in units:
+        job = _browser_job(unit, sites[unit["name"]], rulebook, browser.settings, run_id)
+        if job is not None:
+            jobs[unit["name"]] = job
+    if jobs:
+        try:
+            browser.run_pass(list(jobs.values()))
+        except BrowserStartError as exc:
+            return None, str(exc)
+    for unit in units:
+        name = unit["name"]
+        site, job = sites[name], jobs.get(name)
+        if job is None:
+            evidence = BrowserEvidence(unit=name, browser_version=browser.version,
+                                       skipped="首页未能抓取，未进行浏览器检查" if site.home is None or not site.home.ok
+                                       else "没有需要浏览器检查的页面")
+        else:
+            evidence = job.evidence
+            if job.render_reasons:
+                snapshots = rendered_snapshots(job, site.snapshots, site.scope)
+                if job.rendered_html:
+                    site = sites[name] = build_site(unit, snapshots, facts[name])
+        site.browser = evidence
+    return browser, ""
 
 
+# -- judging -------------------------------------------------------------------------------------
 def judge_units(store, run_id: int, units, sites: dict, unit_ids: dict, rulebook, as_of: date,
                 browser=None, browser_missing: str = "", attempts: dict | None = None,
-                with_peer_rules: bool = True, facts: dict | None = None) -> list[UnitResult]:
-    """Run the rulebook on each unit's Site and store results and the unit's state together.
-    attempts (distributed audits): unit name -> the attempt that owns it (StaleAttempt if not);
-    with_peer_rules=False leaves the audit-wide rules to judge_peer_rules."""
+                peers: bool = True, facts: dict | None = None) -> list[UnitResult]:
+    """Run the rulebook on each unit's Site; store results and the unit's state together."""
     out = []
     for unit in units:
         site = sites[unit["name"]]
-        rules = [r for r in rulebook.applicable(unit["type"], unit["name"])
-                 if with_peer_rules or not needs_peers(r)]
+        rules = [r for r in rulebook.applicable(unit["type"], unit["name"]) if peers or not needs_of(r.check).peers]
         ctx = CheckContext(as_of=as_of, unit=unit, browser=browser, browser_missing=browser_missing,
                            extras={"peers": sites})
         results = run_rules(rules, site, ctx)
-        score_ = unit_score(results, rules)
+        score_ = score(results, rules)
         internal = site.internal
         failed = sum(1 for s in internal if not s.ok)
         reachable = site.home is not None and site.home.ok
@@ -105,37 +184,19 @@ def judge_units(store, run_id: int, units, sites: dict, unit_ids: dict, rulebook
     return out
 
 
-def run_audit(store, run_id: int, units: list[dict], rulebook, as_of: date, max_pages: int,
-              browser=None, browser_missing: str = "", settings: dict | None = None,
-              progress=None) -> list[UnitResult]:
-    unit_ids = {u["name"]: store.add_unit(run_id, u) for u in units}
-    from zwgk.checks.needs import plan_settings     # which columns the rules read in full
-    # SNAPSHOT_CACHE_DB: a re-audit reuses the last audit's parsed pages (crawler/snapshot_cache.py)
-    plan = {**plan_settings(rulebook), "SNAPSHOT_CACHE_DB": store.url}
-    outcomes = crawl_units(units, rulebook.keywords(), max_pages,
-                           on_snapshot=lambda name, snap: store.add_page(run_id, name, snap),
-                           settings={**plan, **(settings or {})}, progress=progress)
-    store.flush()
-    sites = build_sites(units, outcomes)
-    browser, browser_missing = browser_pass(browser, browser_missing, units, sites, rulebook, run_id)
-    return judge_units(store, run_id, units, sites, unit_ids, rulebook, as_of,
-                       browser=browser, browser_missing=browser_missing,
-                       facts={u["name"]: crawl_facts(outcomes[u["name"]]) for u in units})
-
-
 def judge_peer_rules(store, run_id: int, units: list[dict], rulebook, as_of: date) -> int:
     """The audit-wide rules of a distributed audit, judged once every unit is done: each unit's
     Site is rebuilt from its stored pages and crawl facts, the rules run with every Site as
     peers, their results replace any earlier ones and the unit's score is recomputed from all
     its results. Returns the number of results written."""
     from types import SimpleNamespace
-    peer_rules = {u["name"]: [r for r in rulebook.applicable(u["type"], u["name"]) if needs_peers(r)]
+    peer_rules = {u["name"]: [r for r in rulebook.applicable(u["type"], u["name"]) if needs_of(r.check).peers]
                   for u in units}
     if not any(peer_rules.values()):
         return 0
     rows = {r["unit_name"]: r for r in store.unit_rows(run_id)}
-    sites = {u["name"]: site_from(u, store.load_pages(run_id, u["name"]),
-                                  json.loads(rows[u["name"]].get("crawl_facts") or "{}"))
+    sites = {u["name"]: build_site(u, store.load_pages(run_id, u["name"]),
+                                   json.loads(rows[u["name"]].get("crawl_facts") or "{}"))
              for u in units}
     written = 0
     for unit in units:
@@ -148,7 +209,6 @@ def judge_peer_rules(store, run_id: int, units: list[dict], rulebook, as_of: dat
         others = [SimpleNamespace(rule=r["rule"], status=r["status"], severity=r["severity"])
                   for r in store.result_rows(run_id, unit["name"]) if r["rule"] not in judged]
         store.replace_results(run_id, unit["name"], judged, results,
-                              score=unit_score(others + results,
-                                               rulebook.applicable(unit["type"], unit["name"])))
+                              score=score(others + results, rulebook.applicable(unit["type"], unit["name"])))
         written += len(results)
     return written

@@ -23,7 +23,7 @@ Claims and crash recovery (a reliable queue, all steps atomic Lua on Redis):
   if a worker presumed dead comes back.
 
 Audit-wide rules (item 10, near-copy annual reports across units) need every unit's pages; the
-workers leave them out and the coordinator judges them at the end (pipeline.judge_peer_rules).
+workers leave them out and the coordinator judges them at the end (zwgk.audit.judge_peer_rules).
 """
 from __future__ import annotations
 
@@ -35,6 +35,15 @@ import sys
 import time
 import uuid
 from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from tempfile import TemporaryDirectory
+
+from zwgk.audit import audit_units, judge_peer_rules
+from zwgk.checks.rulebook import load_rulebook
+from zwgk.crawler.browser import BrowserPool, BrowserSettings, find_chromium
+from zwgk.crawler.runner import host_groups
+from zwgk.storage.database import StaleAttempt, Store
 
 AUDITS = "zwgk:audits"                  # set of active audit tokens
 WORKER_PREFIX = "zwgk:worker:"          # zwgk:worker:<id> -> JSON, expires unless renewed
@@ -283,7 +292,6 @@ def _worker_cache_dir(coordinators: str) -> str:
     """The HTTP cache a worker keeps between audits: ZWGK_WORKER_CACHE_DIR, else the coordinator's
     folder when this machine can use it (workers beside the coordinator share its cache), else
     ~/.cache/zwgk-httpcache."""
-    from pathlib import Path
     for candidate in (os.environ.get("ZWGK_WORKER_CACHE_DIR"), coordinators):
         if candidate:
             try:
@@ -299,20 +307,11 @@ def run_claim(redis_url: str, claim: Claim, worker: str, db_override: str | None
               browser_enabled: bool) -> int:
     """Crawl and judge the claimed units (the child process). Exit status: 0 done, 3 the claim
     was lost to a newer attempt."""
-    from datetime import date
-    from tempfile import TemporaryDirectory
-    from pathlib import Path
-
     import warnings
+
     from scrapy.exceptions import ScrapyDeprecationWarning
     # scrapy-redis 0.9 still passes spider= to the stats collector: noise, once per request.
     warnings.filterwarnings("ignore", category=ScrapyDeprecationWarning)
-
-    from zwgk.checks.rulebook import load_rulebook
-    from zwgk.crawler.browser import browser_pass
-    from zwgk.audit import build_sites, crawl_facts, judge_units
-    from zwgk.crawler.runner import crawl_units
-    from zwgk.storage.database import StaleAttempt, Store
 
     client = connect(redis_url)
     keys = Keys(claim.audit)
@@ -330,30 +329,21 @@ def run_claim(redis_url: str, claim: Claim, worker: str, db_override: str | None
         return 0
     for u in units:
         u["scrapy_settings"] = unit_scrapy_settings(redis_url, keys, u["run_unit_id"])
-    from zwgk.checks.needs import plan_settings
-    # as on one machine (pipeline.run_audit): the crawl plan, and the last audit's parsed pages
-    settings = {**plan_settings(rulebook), "SNAPSHOT_CACHE_DB": db_override or meta["db"],
-                **json.loads(meta.get("settings") or "{}")}
+    settings = json.loads(meta.get("settings") or "{}")
     if settings.get("HTTPCACHE_ENABLED"):
         settings["HTTPCACHE_DIR"] = _worker_cache_dir(settings.get("HTTPCACHE_DIR", ""))
-    outcomes = crawl_units(units, rulebook.keywords(), int(meta["max_pages"]),
-                           on_snapshot=lambda name, snap: store.add_page(run_id, name, snap),
-                           settings=settings, progress=_PageCounter(client, keys, worker))
-    store.flush()
-    sites = build_sites(units, outcomes)
     browser, why = None, meta.get("browser_missing") or "已指定 --no-browser"
     if browser_enabled and meta.get("browser") == "1":
-        from zwgk.crawler.browser import BrowserPool, BrowserSettings, find_chromium
         executable, why = find_chromium()
         if executable is not None:
             shots = meta.get("screenshots") or ""
             browser = BrowserPool(executable, BrowserSettings.from_env(), Path(shots) if shots else None)
-    browser, why = browser_pass(browser, why, units, sites, rulebook, run_id)
     try:
-        judge_units(store, run_id, units, sites, {u["name"]: u["run_unit_id"] for u in units}, rulebook,
-                    as_of, browser=browser, browser_missing=why,
-                    attempts={u["name"]: claim.attempt for u in units}, with_peer_rules=False,
-                    facts={u["name"]: crawl_facts(outcomes[u["name"]]) for u in units})
+        # exactly as on one machine, less the audit-wide rules (the coordinator judges those)
+        audit_units(store, run_id, units, rulebook, as_of, int(meta["max_pages"]),
+                    unit_ids={u["name"]: u["run_unit_id"] for u in units}, browser=browser,
+                    browser_missing=why, settings=settings, progress=_PageCounter(client, keys, worker),
+                    attempts={u["name"]: claim.attempt for u in units}, peers=False)
     except StaleAttempt:
         return 3
     return 0
@@ -452,7 +442,6 @@ class Worker:
                 self.log(f"[{self.id}] {names} 异常退出（退出码 {code}），放回队列重试")
 
     def _give_up(self, claim: Claim, why: str):
-        from zwgk.storage.database import Store
         store = Store(self.db or self.queue.meta(claim.audit)["db"])
         for u in claim.units:
             store.fail_unit(u["run_unit_id"], why)
@@ -538,10 +527,6 @@ def coordinate(redis_url: str, store, run_id: int, units: list[dict], unit_ids: 
     """Queue the audit's units, wait until every group is done by some worker (sweeping expired
     claims back to the queue meanwhile), then judge the audit-wide rules. Returns counters."""
     import subprocess
-    from pathlib import Path
-
-    from zwgk.audit import judge_peer_rules
-    from zwgk.crawler.runner import host_groups
 
     client = connect(redis_url)
     queue = Queue(client)
@@ -558,7 +543,7 @@ def coordinate(redis_url: str, store, run_id: int, units: list[dict], unit_ids: 
     keys = queue.publish(meta, groups)
     log(f"巡检批次 #{run_id} 已排队：{len(units)} 个单位，{len(groups)} 组（按主机），"
         f"Redis {mask_url(redis_url)}，审计编号 {keys.audit}")
-    spawned = [subprocess.Popen([sys.executable, "-m", "zwgk.cli", "worker", "--redis", redis_url,
+    spawned = [subprocess.Popen([sys.executable, "-m", "zwgk", "worker", "--redis", redis_url,
                                  "--audit", keys.audit, "--exit-when-idle"]
                                 + ([] if browser else ["--no-browser"]))
                for _ in range(local_workers)]

@@ -5,8 +5,7 @@ Planted problems sit on articles with fixed doc ids (below), so `expected.py` ca
 """
 from __future__ import annotations
 
-from .content import (annual_reports, document, interpret_all, law_reports, news,
-                      notice, report_text, with_id)
+from .content import annual_reports, document, interpret_all, law_reports, news, notice, report_text, with_id
 from .model import Block, Channel, Column, ReportWording, Site
 
 # Articles that planted problems are attached to (present and fine in the compliant twin).

@@ -9,8 +9,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Callable
 
-from .model import Site
 from . import jiangmen, xinhui
+from .model import Site
 
 
 @dataclass(frozen=True)

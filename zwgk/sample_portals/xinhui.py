@@ -8,8 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from .content import (annual_reports, document, interpret_all, law_report_year_due, law_reports, news,
-                      notice, with_id)
+from .content import annual_reports, document, interpret_all, law_report_year_due, law_reports, news, notice, with_id
 from .model import Block, Channel, Column, ReportWording, Site
 
 REPEALED_BUT_VALID = 90201   # 规范性文件 listed as 已废止 whose own page says 有效性：有效

@@ -1,0 +1,327 @@
+"""What each `zwgk` command does, once zwgk/cli.py has parsed its arguments."""
+from __future__ import annotations
+
+import json
+import logging
+import os
+import sys
+import tempfile
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from zwgk.audit import audit_units
+from zwgk.checks.rulebook import RulebookError, load_rulebook, load_units, resolve_rulebook_path
+from zwgk.cli import (
+    EXIT_FAIL,
+    EXIT_LOCKED,
+    EXIT_OK,
+    EXIT_UNREACHABLE,
+    KEEP_PAGES,
+    UsageError,
+    as_of_date,
+    check_out_writable,
+    check_url,
+    max_pages_of,
+    out_dir,
+)
+from zwgk.cluster import DEFAULT_VISIBILITY, ClusterError, Worker, connect, coordinate, format_status, status
+from zwgk.crawler.browser import BrowserPool, BrowserSettings, find_chromium
+from zwgk.crawler.runner import crawl_units
+from zwgk.lock import AuditLock, LockHeld
+from zwgk.progress import Progress
+from zwgk.publish import cards_for_run, publish_audit
+from zwgk.reports.html import write_check, write_site
+from zwgk.reports.terminal import summary
+from zwgk.sample_portals import demo_units, serve_all
+from zwgk.storage.database import StorageError, Store
+from zwgk.storage.history import build_history
+
+# Errors that end a command with their one line (exit 2), never a traceback.
+ONE_LINE_ERRORS = (StorageError, ClusterError)
+
+
+def run(args) -> int:
+    handler = {"check": cmd_check, "audit": cmd_audit, "demo": cmd_demo, "report": cmd_report,
+               "crawl": cmd_crawl, "worker": cmd_worker, "status": cmd_status}[args.command]
+    return handler(args)
+
+
+def _settings(args) -> dict:
+    return {"ROBOTSTXT_OBEY": False} if getattr(args, "ignore_robots", False) else {}
+
+
+def _open_store(db: str):
+    try:
+        return Store(db)
+    except StorageError as exc:
+        raise UsageError(str(exc)) from None
+
+
+def _load_rulebook(ref: str):
+    try:
+        return load_rulebook(ref)
+    except RulebookError as exc:
+        raise UsageError(str(exc)) from None
+
+
+def _browser(args):
+    """(browser pool or None, why not). The pool starts Chromium only for the browser pass after
+    the crawl; if it cannot start there, the browser rules say unknown with the reason."""
+    if args.no_browser:
+        return None, "已指定 --no-browser"
+    executable, why = find_chromium()
+    if executable is None:
+        return None, why
+    out = getattr(args, "out", None)
+    return BrowserPool(executable, BrowserSettings.from_env(), Path(out) / "screenshots" if out else None), ""
+
+
+def cmd_check(args) -> int:
+    url = check_url(args.url)
+    as_of = as_of_date(args.as_of)
+    max_pages = max_pages_of(args.max_pages)
+    rulebook = _load_rulebook(args.rulebook)
+    if args.json and args.json != "-":
+        json_parent = Path(args.json).resolve().parent
+        if not json_parent.is_dir() or not os.access(json_parent, os.W_OK):
+            raise UsageError(f"--json 文件无法写入: {args.json}")
+    check_out_writable(args.out)
+    store = _open_store(args.db)
+    out = out_dir(args.out)     # created only once the input is known to be good
+    host = urlsplit(url).hostname
+    unit = {"name": args.unit or host, "type": args.unit_type, "url": url}
+    browser, why = _browser(args)
+    run_id = store.start_run("check", rulebook.id, as_of.isoformat(), " ".join(sys.argv[1:]))
+    [result] = audit_units(store, run_id, [unit], rulebook, as_of, max_pages, browser=browser,
+                           browser_missing=why, settings=_settings(args))
+    store.finish_run(run_id, complete=True)
+    [card], _ = cards_for_run(store, run_id)
+    text = summary(card)
+    if args.json == "-":
+        sys.stdout.write(json.dumps(card, ensure_ascii=False, indent=2) + "\n")
+        print(text, file=sys.stderr)
+    else:
+        print(text)
+        if args.json:
+            Path(args.json).write_text(json.dumps(card, ensure_ascii=False, indent=2), encoding="utf-8")
+    if out:
+        path = write_check(out, card, book=rulebook, history=build_history(store, run_id, units=[unit["name"]]))
+        print(f"HTML 记分卡：{path}", file=sys.stderr if args.json == "-" else sys.stdout)
+    if not result.reachable:
+        print(f"zwgk: 首页无法访问: {url} ({result.site.why_unseen(url)})", file=sys.stderr)
+        return EXIT_UNREACHABLE
+    return EXIT_FAIL if any(r["status"] == "fail" for r in card["results"]) else EXIT_OK
+
+
+def _audit_settings(args, store) -> dict:
+    """Scrapy settings of an audit: the HTTP cache beside the database (conditional requests
+    make a re-audit of an unchanged site cheap), the unit time budget."""
+    settings = _settings(args)
+    if not getattr(args, "no_cache", False):
+        cache_dir = getattr(args, "cache_dir", None) or str(store.default_side_dir("httpcache"))
+        settings.update(HTTPCACHE_ENABLED=True, HTTPCACHE_DIR=str(Path(cache_dir).resolve()))
+    if getattr(args, "unit_time_budget", None):
+        settings["UNIT_TIME_BUDGET"] = args.unit_time_budget
+    return settings
+
+
+def _log_to_file(args, store, run_id: int):
+    log_dir = Path(getattr(args, "log_dir", None) or store.default_side_dir("logs"))
+    try:
+        log_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UsageError(f"日志目录不可写: {log_dir} ({exc.strerror or exc})") from None
+    path = log_dir / f"audit-{run_id}.log"
+    handler = logging.FileHandler(path, encoding="utf-8")
+    handler.setLevel(logging.INFO)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root = logging.getLogger()
+    root.addHandler(handler)
+    root.setLevel(logging.INFO)
+    return path
+
+
+def run_units_audit(args, units, store) -> int:
+    as_of = as_of_date(args.as_of)
+    rulebook = getattr(args, "loaded_rulebook", None) or _load_rulebook(getattr(args, "rulebook", "jiangmen-2022"))
+    max_pages = max_pages_of(getattr(args, "max_pages", 2000))
+    out = out_dir(args.out)
+    redis_url = getattr(args, "redis", None)
+    try:
+        lock = AuditLock(store).__enter__()
+    except LockHeld as exc:
+        print(f"zwgk: {exc}", file=sys.stderr)
+        return EXIT_LOCKED
+    run_id = None
+    try:
+        stale = store.mark_interrupted_runs(kind="audit")   # killed earlier: never complete
+        browser, why = _browser(args)
+        run_id = store.start_run("audit", rulebook.id, as_of.isoformat(), " ".join(sys.argv[1:]))
+        log_path = _log_to_file(args, store, run_id)
+        if stale:
+            print(f"上次巡检批次 #{', #'.join(map(str, stale))} 未完成，已标记为不完整", file=sys.stderr)
+        settings = _audit_settings(args, store)
+        if redis_url:
+            _run_distributed(args, store, run_id, units, rulebook, as_of, max_pages, settings,
+                             browser, why, out)
+        else:
+            progress = Progress(len(units), parallel=settings.get("MAX_PARALLEL_HOSTS", 8))
+            audit_units(store, run_id, units, rulebook, as_of, max_pages, browser=browser,
+                        browser_missing=why, settings=settings, progress=progress)
+            progress.close()
+        store.finish_run(run_id, complete=True)
+        _prune_pages(args, store)
+    except BaseException:
+        if redis_url and run_id is not None:   # workers may outlive us: say now it is incomplete
+            try:
+                store.finish_run(run_id, complete=False)
+            except StorageError:
+                pass
+        raise
+    finally:
+        lock.__exit__(None, None, None)
+    _publish(args, store, run_id, rulebook, out, log_path)
+    return EXIT_OK
+
+
+def _prune_pages(args, store):
+    keep = getattr(args, "keep_pages", KEEP_PAGES)
+    if keep is None or keep < 1:
+        return
+    try:
+        old_runs, old_pages = store.prune_pages("audit", keep)
+    except StorageError as exc:     # the audit is complete and stored; pruning waits for the next one
+        print(f"zwgk: 未能删除较早巡检的页面: {exc}", file=sys.stderr)
+        return
+    if old_pages:
+        print(f"已删除 {old_runs} 次较早巡检保存的 {old_pages} 个页面（保留最近 {keep} 次；结果不受影响）",
+              file=sys.stderr)
+
+
+def _run_distributed(args, store, run_id, units, rulebook, as_of, max_pages, settings, browser, why, out):
+    """The coordinator of `zwgk audit --redis`: units go on the shared queue, workers crawl and
+    judge them, this process waits and judges the audit-wide rules (zwgk/cluster.py)."""
+    if store.engine.dialect.name == "sqlite":
+        print(f"zwgk: 结果库是 SQLite 文件 {store.shared_url()}：只有本机的工作进程能写入；"
+              "多台机器请用 --db postgresql://…", file=sys.stderr)
+    unit_ids = {u["name"]: store.add_unit(run_id, u) for u in units}
+    counters = coordinate(args.redis, store, run_id, units, unit_ids, rulebook,
+                          resolve_rulebook_path(getattr(args, "rulebook", "jiangmen-2022")), as_of,
+                          max_pages, settings, browser=browser is not None, browser_missing=why,
+                          screenshots=str((out / "screenshots").resolve()) if browser is not None else "",
+                          visibility=getattr(args, "visibility_timeout", None) or DEFAULT_VISIBILITY,
+                          local_workers=getattr(args, "workers", 0) or 0,
+                          log=lambda line: print(line, file=sys.stderr))
+    if counters["failed"]:
+        print(f"zwgk: {counters['failed']} 组单位多次导致工作进程异常退出，已记为错误", file=sys.stderr)
+
+
+def _publish(args, store, run_id, rulebook, out, log_path):
+    """Scorecards, summary, webhook and the terminal lines of a finished audit."""
+    webhook = getattr(args, "webhook", None)
+    cards, reachable, summary_, index, failed = publish_audit(store, run_id, rulebook, out, webhook)
+    if failed:
+        print(f"zwgk: 通知未送达 {webhook}: {failed}", file=sys.stderr)
+    for card in cards:
+        c = card["counts"]
+        score = "—" if card["score"] is None else f"{card['score']:.1f}"
+        state = "" if reachable.get(card["unit"]["name"], True) else "（首页无法访问）"
+        print(f"{card['unit']['name']}{state}：得分 {score}，不通过 {c['fail']}，警告 {c['warn']}，"
+              f"无法判断 {c['unknown']}，抓取 {card['pages']['crawled']} 页")
+    print(f"巡检批次 #{run_id} 完成，共 {len(cards)} 个单位；变差 {len(summary_['worse'])} 项，"
+          f"改善 {len(summary_['better'])} 项。记分卡：{index.resolve()}  日志：{log_path}")
+
+
+def cmd_audit(args) -> int:
+    try:
+        units = load_units(args.units)
+    except RulebookError as exc:
+        raise UsageError(str(exc)) from None
+    # Bad input is refused before anything is created: no database, no output folder.
+    as_of_date(args.as_of)
+    args.loaded_rulebook = _load_rulebook(args.rulebook)
+    max_pages_of(args.max_pages)
+    check_out_writable(args.out)
+    if getattr(args, "redis", None):
+        try:
+            connect(args.redis)
+        except ClusterError as exc:
+            raise UsageError(str(exc)) from None
+    store = _open_store(args.db)
+    return run_units_audit(args, units, store)
+
+
+def cmd_demo(args) -> int:
+    as_of = as_of_date(args.as_of)
+    store = _open_store(args.db)
+    with tempfile.TemporaryDirectory(prefix="zwgk-demo-") as tmp:
+        servers = serve_all(Path(tmp), as_of)
+        try:
+            units = demo_units(servers)
+            print(f"示例门户已在本机启动：{len(servers)} 个网站，{len(units)} 个单位", file=sys.stderr)
+            args.rulebook, args.max_pages = "jiangmen-2022", 2000
+            args.as_of = as_of.isoformat()
+            return run_units_audit(args, units, store)
+        finally:
+            for s in servers.values():
+                s.stop()
+
+
+def cmd_crawl(args) -> int:
+    url = check_url(args.url)
+    max_pages = max_pages_of(args.max_pages)
+    rulebook = _load_rulebook(args.rulebook)
+    unit = {"name": urlsplit(url).hostname, "type": "county", "url": url, "scope": args.scope}
+    out = sys.stdout if args.jsonl == "-" else open(args.jsonl, "w", encoding="utf-8")
+    try:
+        def write(_name, snap):
+            out.write(json.dumps(snap.to_dict(), ensure_ascii=False) + "\n")
+        outcome = crawl_units([unit], rulebook.keywords(), max_pages, on_snapshot=write,
+                              settings=_settings(args))[unit["name"]]
+        out.write(json.dumps({"budget_refused": outcome.budget_refused, "traps": outcome.traps,
+                              "external_skipped": outcome.external_skipped}, ensure_ascii=False) + "\n")
+    finally:
+        if out is not sys.stdout:
+            out.close()
+    return EXIT_OK
+
+
+def cmd_report(args) -> int:
+    store = _open_store(args.db)
+    out = out_dir(args.out)
+    run = store.run_row(args.run) if args.run else store.latest_complete_run()
+    if run is None:
+        raise UsageError(f"数据库中没有巡检批次 #{args.run}" if args.run else "数据库中没有已完成的巡检批次")
+    cards, reachable = cards_for_run(store, run["id"])
+    try:
+        book = load_rulebook(run["rulebook"])
+    except RulebookError as exc:   # the rulebook file is gone: pages without plan texts, say so
+        print(f"zwgk: 规则集 {run['rulebook']} 无法加载，记分卡中不含方案原文：{exc}", file=sys.stderr)
+        book = None
+    index = write_site(out, cards, run["id"], run["rulebook"], run["as_of"], reachable=reachable,
+                       book=book, history=build_history(store, run["id"]))
+    print(f"记分卡：{index.resolve()}")
+    return EXIT_OK
+
+
+def cmd_worker(args) -> int:
+    if args.slots < 1:
+        raise UsageError(f"--slots 须为正整数: {args.slots}")
+    if args.db:
+        _open_store(args.db)      # a bad --db is refused now, not in every claimed unit
+    try:
+        worker = Worker(args.redis, slots=args.slots, db=args.db, audit=args.audit,
+                        exit_when_idle=args.exit_when_idle, browser=not args.no_browser,
+                        log=lambda line: print(line, file=sys.stderr, flush=True))
+    except ClusterError as exc:
+        raise UsageError(str(exc)) from None
+    return worker.run()
+
+
+def cmd_status(args) -> int:
+    try:
+        info = status(args.redis)
+    except ClusterError as exc:
+        raise UsageError(str(exc)) from None
+    print(json.dumps(info, ensure_ascii=False, indent=2) if args.json else format_status(info))
+    return EXIT_OK
