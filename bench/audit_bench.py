@@ -31,9 +31,9 @@ sys.path.insert(0, str(HERE.parent))
 sys.path.insert(0, str(HERE))
 
 from genportal import generate  # noqa: E402
-from zwgk.sample_portals.server import serve  # noqa: E402
 from nginx import Nginx, start_nginx  # noqa: E402
 
+from zwgk.sample_portals.server import serve  # noqa: E402
 
 CPU: list = []     # CPU seconds (user + system) of each run() child, in order
 
@@ -80,12 +80,12 @@ def main():
 def measure_polite(args, work: Path):
     """Benchmark 2 with the settings zwgk ships (AutoThrottle, per-host cap) against a server
     with a realistic answer time: the pace a real portal allows, which is what a re-audit saves."""
-    from cluster_bench import CountingServer    # threaded static server with a delay (304s included)
+    from cluster_bench import CountingServer  # threaded static server with a delay (304s included)
     n = generate(work / "site", args.pages, __import__("datetime").date(2023, 3, 15))
     server = CountingServer(work / "site", "127.0.0.1", args.polite)
     units = work / "units.yaml"
     units.write_text(f"units:\n  - name: 基准门户\n    type: county\n    url: {server.url}\n", encoding="utf-8")
-    audit = [sys.executable, "-m", "zwgk.cli", "audit", "--units", str(units), "--no-browser",
+    audit = [sys.executable, "-m", "zwgk", "audit", "--units", str(units), "--no-browser",
              "--max-pages", str(n * 2), "--as-of", "2023-03-15", "--db", f"sqlite:///{work}/a.db"]
     env = {"ZWGK_HTTPCACHE_DIR": str(work / "cache")}
     try:
@@ -113,7 +113,7 @@ def measure(args, work: Path):
     units = work / "units.yaml"
     units.write_text(f"units:\n  - name: 基准门户\n    type: county\n    url: {url}\n", encoding="utf-8")
     fast = {"ZWGK_AUTOTHROTTLE_ENABLED": "0", "ZWGK_CONCURRENT_REQUESTS_PER_DOMAIN": "16"}
-    audit = [sys.executable, "-m", "zwgk.cli", "audit", "--units", str(units), "--no-browser",
+    audit = [sys.executable, "-m", "zwgk", "audit", "--units", str(units), "--no-browser",
              "--max-pages", str(n * 2), "--as-of", "2023-03-15"]
     cache = {**fast, "ZWGK_HTTPCACHE_ENABLED": "1", "ZWGK_HTTPCACHE_DIR": str(work / "cache")}
     if args.memory_only:

@@ -26,13 +26,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from zwgk.audit import browser_pass
 from zwgk.checks.rulebook import load_rulebook  # noqa: E402
 from zwgk.checks.site import Site  # noqa: E402
-from zwgk.crawler.browser import BrowserPool, BrowserSettings, browser_pass, find_chromium  # noqa: E402
+from zwgk.crawler.browser import BrowserPool, BrowserSettings, find_chromium  # noqa: E402
 from zwgk.crawler.decoding import decode_html  # noqa: E402
 from zwgk.page.html import extract  # noqa: E402
-from zwgk.sample_portals import serve_all, stop_all  # noqa: E402
 from zwgk.page.snapshot import PageSnapshot  # noqa: E402
+from zwgk.sample_portals import serve_all, stop_all  # noqa: E402
 
 
 def fetch(url: str):
@@ -141,7 +142,7 @@ def main(argv=None) -> int:
             pool = BrowserPool(exe, settings, Path(tmp) / "shots")
             with MemoryWatch() as mem:
                 t0 = time.monotonic()
-                browser, reason = browser_pass(pool, "", units, sites, rulebook, run_id=1)
+                browser, reason = browser_pass(pool, "", units, sites, {u["name"]: {} for u in units}, rulebook, run_id=1)
                 audit_s = time.monotonic() - t0
             assert browser is not None, reason
             sample = [u for s in sites.values() for u in s.browser.sample]

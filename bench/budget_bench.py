@@ -3,7 +3,7 @@ budget and with no budget; the verdicts must be identical while the budgeted aud
 small share of the pages (target ≤ 20%): the crawl goes where the rules need it.
 
 "No budget" is a budget of twice the portal's pages: the whole site fits, so the crawl plan
-(crawler/crawlplan.py) fetches the articles and list pages it would otherwise skip, and that
+(zwgk/checks/needs.py) fetches the articles and list pages it would otherwise skip, and that
 audit sees every page — the reference the budgeted verdicts are compared with.
 
     python bench/budget_bench.py [--pages 5000]
@@ -24,13 +24,14 @@ sys.path.insert(0, str(HERE.parent))
 sys.path.insert(0, str(HERE))
 
 from genportal import generate  # noqa: E402
+
 from zwgk.sample_portals.server import serve  # noqa: E402
 
 
 def audit(work: Path, units: Path, name: str, *extra) -> tuple[int, dict]:
     env = {**os.environ, "ZWGK_AUTOTHROTTLE_ENABLED": "0", "ZWGK_CONCURRENT_REQUESTS_PER_DOMAIN": "16"}
     db = work / f"{name}.db"
-    proc = subprocess.run([sys.executable, "-m", "zwgk.cli", "audit", "--units", str(units), "--no-browser",
+    proc = subprocess.run([sys.executable, "-m", "zwgk", "audit", "--units", str(units), "--no-browser",
                            "--no-cache", "--as-of", "2023-03-15", "--db", f"sqlite:///{db}",
                            "--out", str(work / f"out-{name}"), *extra], capture_output=True, text=True, env=env)
     if proc.returncode != 0:

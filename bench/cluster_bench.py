@@ -86,6 +86,7 @@ class _Handler(SimpleHTTPRequestHandler):
 
 def fresh_postgres(admin: str) -> str:
     import uuid
+
     import sqlalchemy as sa
     name = f"zwgk_bench_{uuid.uuid4().hex[:8]}"
     engine = sa.create_engine(admin, isolation_level="AUTOCOMMIT")
@@ -102,7 +103,7 @@ def run(workers: int, units: Path, work: Path, redis: str, admin_pg: str, pages:
     db = fresh_postgres(admin_pg)
     env = {**os.environ, "ZWGK_AUTOTHROTTLE_ENABLED": "0", "ZWGK_ROBOTSTXT_OBEY": "0",
            "ZWGK_CONCURRENT_REQUESTS_PER_DOMAIN": str(CAP), "ZWGK_CONCURRENT_REQUESTS": "32"}
-    cmd = [sys.executable, "-m", "zwgk.cli", "audit", "--units", str(units), "--no-browser", "--no-cache",
+    cmd = [sys.executable, "-m", "zwgk", "audit", "--units", str(units), "--no-browser", "--no-cache",
            "--as-of", "2023-03-15", "--db", db, "--out", str(work / f"out{workers}"),
            "--max-pages", str(pages * 2), "--redis", redis, "--workers", str(workers)]
     before = resource.getrusage(resource.RUSAGE_CHILDREN)

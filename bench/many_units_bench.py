@@ -22,6 +22,7 @@ sys.path.insert(0, str(HERE.parent))
 sys.path.insert(0, str(HERE))
 
 from genportal import generate  # noqa: E402
+
 from zwgk.sample_portals.server import SampleServer  # noqa: E402
 
 
@@ -40,7 +41,7 @@ def main():
     env = {"ZWGK_AUTOTHROTTLE_ENABLED": "0", "ZWGK_CONCURRENT_REQUESTS_PER_DOMAIN": "16",
            "ZWGK_CONCURRENT_REQUESTS": "64", "ZWGK_MAX_PARALLEL_HOSTS": "16", "ZWGK_ROBOTSTXT_OBEY": "0"}
     cmd = [sys.executable] + (["-m", "cProfile", "-o", str(work / "prof.out")] if args.profile else []) + [
-        "-m", "zwgk.cli", "audit", "--units", str(units), "--no-browser", "--no-cache", "--as-of", "2023-03-15",
+        "-m", "zwgk", "audit", "--units", str(units), "--no-browser", "--no-cache", "--as-of", "2023-03-15",
         "--db", f"sqlite:///{work}/z.db", "--out", str(work / "out"), "--max-pages", str(args.pages * 2)]
     import os
     t = time.perf_counter()

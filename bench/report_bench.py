@@ -16,10 +16,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from zwgk.checks.rulebook import load_rulebook  # noqa: E402
-from zwgk.storage.history import build_history, cards_for_run  # noqa: E402
-from zwgk.reports.html import write_site  # noqa: E402
 from tests.reportkit import synthetic_db  # noqa: E402
+from zwgk.checks.rulebook import load_rulebook  # noqa: E402
+from zwgk.publish import cards_for_run  # noqa: E402
+from zwgk.reports.html import write_site  # noqa: E402
+from zwgk.storage.history import build_history  # noqa: E402
 
 
 def timed(fn, *args, **kw):

@@ -26,9 +26,7 @@ def rr(rule_id: str, status: str, findings=None, url: str = "") -> RuleResult:
 
 
 def unit_score(results) -> float | None:
-    if any(r.status == "fail" and RULES[r.rule].veto for r in results if r.rule in RULES):
-        return 0.0
-    return score(results)
+    return score(results, [RULES[r.rule] for r in results if r.rule in RULES])
 
 
 def add_run(store: Store, as_of: str, units: dict, complete: bool = True, kind: str = "audit",

@@ -4,11 +4,11 @@ from functools import lru_cache
 
 import pytest
 
+from tests import annual_report_kit as kit
+from tests.sitekit import fixture, snapshot
 from zwgk.checks.engine import CheckContext, run_rule
 from zwgk.checks.rulebook import load_rulebook
 from zwgk.checks.site import Site
-from tests import annual_report_kit as kit
-from tests.sitekit import fixture, snapshot
 
 BASE = "https://www.example.gov.cn/"
 LIST = BASE + "zwgk/ndbg/"
@@ -157,15 +157,6 @@ def test_list_row_date_used_when_the_report_page_was_not_fetched():
     site = unit_site(COUNTY, [(2022, date(2023, 2, 25), {"unfetched": True})])
     result = run("annual-report-deadline", site, COUNTY, date(2023, 3, 10))
     assert result.status == "fail" and "依据列表页日期" in result.findings[0].message
-
-
-def test_backdating_hook_from_earlier_audits():
-    pub = date(2023, 2, 10)
-    site = unit_site(COUNTY, [(2022, pub, {})])
-    from zwgk.page.scope import normalise_url
-    history = {normalise_url(report_url(pub, 100)): date(2023, 3, 2)}
-    result = run("annual-report-deadline", site, COUNTY, date(2023, 3, 10), report_history=history)
-    assert statuses(result) == ["pass", "warn"] and "可能倒签" in result.findings[1].message
 
 
 # -- item 59: the 法治政府建设 report ---------------------------------------------------------------

@@ -1,6 +1,6 @@
 """`zwgk check` end to end on real HTTP: annual reports found, dated and judged by the crawl.
 
-The sample portals (crawler/sample_portals) plant a late county report; a small static portal of
+The sample portals (zwgk/sample_portals) plant a late county report; a small static portal of
 our own (tests/fixtures/annual_reports/site_pdf_only) publishes its report only as a PDF.
 """
 import json
@@ -15,8 +15,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from zwgk.sample_portals import build_portals, expected_for, serve
 from tests import annual_report_kit as kit
+from zwgk.sample_portals import build_portals, expected_for, serve
 
 # 127.0.0.1 test servers need no politeness: AutoThrottle off keeps each crawl to seconds.
 ENV = {**os.environ, "ZWGK_AUTOTHROTTLE_ENABLED": "0"}
@@ -29,7 +29,7 @@ def results(url, tmp_path, as_of, unit_type="county", unit=None):
             "--no-browser", "--db", f"sqlite:///{tmp_path}/z-{as_of}.db"]
     if unit:
         args += ["--unit", unit]
-    proc = subprocess.run([sys.executable, "-m", "zwgk.cli", *args], capture_output=True, text=True,
+    proc = subprocess.run([sys.executable, "-m", "zwgk", *args], capture_output=True, text=True,
                           timeout=300, env=ENV)
     assert proc.returncode in (0, 1), proc.stderr[-2000:]
     return {r["rule"]: r for r in json.loads(proc.stdout)["results"]}

@@ -4,11 +4,12 @@ from functools import lru_cache
 
 import pytest
 
+from tests import annual_report_kit as kit
+from tests.sitekit import fixture, snapshot
+from tests.sitekit import site as make_site
 from zwgk.checks.params import ParamError
 from zwgk.checks.parsers import annual_report as ar
 from zwgk.checks.rulebook import load_rulebook
-from tests import annual_report_kit as kit
-from tests.sitekit import fixture, site as make_site, snapshot
 from zwgk.checks.site import Site
 
 BASE = "https://www.xinhui.gov.cn/"

@@ -11,9 +11,9 @@ from datetime import date
 
 import pytest
 
+from tests.webkit import Routes, zwgk
 from zwgk.sample_portals import serve_all, stop_all, unit_entries
 from zwgk.storage.database import Store
-from tests.webkit import Routes, zwgk
 
 AS_OF = "2023-03-15"
 
@@ -99,7 +99,7 @@ def test_audit_of_several_units_with_one_down_and_one_slow_then_a_cached_rerun(p
 
 
 def _start_audit(tmp_path, units_file):
-    return subprocess.Popen([sys.executable, "-m", "zwgk.cli", "audit", "--units", str(units_file),
+    return subprocess.Popen([sys.executable, "-m", "zwgk", "audit", "--units", str(units_file),
                              "--as-of", AS_OF, "--no-browser", "--db", f"sqlite:///{tmp_path}/z.db",
                              "--out", str(tmp_path / "out")],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)

@@ -1,9 +1,9 @@
 """broken_links: statuses, soft 404s, and external links when the machine has no outside network.
 Fixture cases (404 from a list, soft 404, an article mentioning 404) in
 tests/fixtures/checks/broken_links/."""
-from zwgk.checks.site import Site
 from tests.contentkit import case_statuses, run
 from tests.sitekit import snapshot
+from zwgk.checks.site import Site
 
 HOME = "http://x.gov.cn/"
 LIST = "http://x.gov.cn/tzgg/index.html"

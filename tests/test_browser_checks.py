@@ -7,15 +7,24 @@ from datetime import date
 
 import pytest
 
+from tests.sitekit import fixture
+from tests.sitekit import site as make_site
 from zwgk.checks import accessibility_toolbar, axe_wcag, elderly_friendly
+from zwgk.checks.browser_sample import choose_sample, render_reason
 from zwgk.checks.engine import CheckContext, run_rule
 from zwgk.checks.params import ParamError, validate
 from zwgk.checks.rulebook import load_rulebook
 from zwgk.crawler.browser import find_chromium, scaling_blocked
-from zwgk.page.browser_evidence import (AxeViolation, BrowserEvidence, ClickResult, Entry, FontToggle,
-                                      Overlay, PageEvidence, ScriptLoad)
-from zwgk.checks.browser_sample import choose_sample, render_reason
-from tests.sitekit import fixture, site as make_site
+from zwgk.page.browser_evidence import (
+    AxeViolation,
+    BrowserEvidence,
+    ClickResult,
+    Entry,
+    FontToggle,
+    Overlay,
+    PageEvidence,
+    ScriptLoad,
+)
 
 HOME = "http://example.gov.cn/"
 NAV = "".join(f'<a href="/c{i}/">栏目{i}</a>' for i in range(6))

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
+from tests.sitekit import FIXTURES
 from zwgk.crawler.browser import find_chromium
 from zwgk.sample_portals.server import serve
-from tests.sitekit import FIXTURES
 
 CHROMIUM, WHY = find_chromium()
 BROWSER_RULES = ("accessibility-toolbar-works", "accessibility-wcag-axe", "accessibility-elderly-friendly")
@@ -21,7 +21,7 @@ AS_OF = "2022-09-01"
 
 def zwgk_check(url, tmp_path, *extra, env=None):
     env = {**os.environ, "ZWGK_BROWSER_SAMPLE": "3", **(env or {})}
-    proc = subprocess.run([sys.executable, "-m", "zwgk.cli", "check", url, "--json", "-", "--as-of", AS_OF,
+    proc = subprocess.run([sys.executable, "-m", "zwgk", "check", url, "--json", "-", "--as-of", AS_OF,
                            "--db", f"sqlite:///{tmp_path}/z.db", *extra],
                           capture_output=True, text=True, timeout=300, env=env)
     assert proc.returncode in (0, 1), proc.stderr[-3000:]

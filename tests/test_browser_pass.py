@@ -11,14 +11,15 @@ from pathlib import Path
 
 import pytest
 
+from tests.sitekit import FIXTURES, snapshot
+from zwgk.audit import browser_pass
 from zwgk.checks import accessibility_toolbar, axe_wcag, column_present, elderly_friendly
 from zwgk.checks.engine import CheckContext
 from zwgk.checks.params import validate
 from zwgk.checks.rulebook import load_rulebook
 from zwgk.checks.site import Site
-from zwgk.crawler.browser import BrowserPool, BrowserSettings, browser_pass, find_chromium
+from zwgk.crawler.browser import BrowserPool, BrowserSettings, find_chromium
 from zwgk.sample_portals.server import serve
-from tests.sitekit import FIXTURES, snapshot
 
 CHROMIUM, WHY = find_chromium()
 pytestmark = [pytest.mark.browser,
@@ -62,7 +63,8 @@ def audit(tmp_path_factory):
         sites = {u["name"]: fetch_site(u["url"], u) for u in units}
         static = dict(sites)
         pool = BrowserPool(CHROMIUM, BrowserSettings(sample_size=4), tmp_path_factory.mktemp("shots"))
-        browser, why = browser_pass(pool, "", units, sites, load_rulebook("jiangmen-2022"), run_id=7)
+        browser, why = browser_pass(pool, "", units, sites, {u["name"]: {} for u in units},
+                                   load_rulebook("jiangmen-2022"), run_id=7)
         assert browser is pool and why == "", why
         yield {name: (static[name], sites[name], servers[name].url, pool) for name in PORTALS}
     finally:
@@ -183,3 +185,32 @@ def test_screenshots_live_under_the_run_and_unit(audit):
     shot = Path(site.browser.home.screenshot)
     assert shot.is_file() and shot.parent.parent.name == "run-7"
     assert pool.shots_dir in shot.parents
+
+
+def test_rendering_keeps_the_sites_traps_and_plan_skipped_links(tmp_path):
+    """The Site rebuilt after rendering knows what the crawl skipped on purpose, as the one
+    before it did: a rendered page must not turn a trap or a plan-skipped link into "not
+    fetched" (which makes column rules unknown instead of fail)."""
+    from zwgk.audit import build_site
+    from zwgk.page.scope import PLAN_SKIPPED
+    server = serve(FIXTURES / "browser" / "js_list")
+    try:
+        unit = {"name": "js_list", "type": "county", "url": server.url}
+        crawled = fetch_site(server.url, unit)
+        trap, skipped = server.url + "cal?d=1", server.url + "wjj/t20220101_9.html"
+        facts = {"traps": [[trap, "同一路径的查询参数组合过多"], [skipped, f"{PLAN_SKIPPED}（普通列表的文章只抽查前几篇）"]],
+                 "budget_refused": [server.url + "refused.html"], "crawl_incomplete": ""}
+        sites = {"js_list": build_site(unit, crawled.snapshots, facts)}
+        before = sites["js_list"]
+        pool = BrowserPool(CHROMIUM, BrowserSettings(sample_size=2), tmp_path)
+        browser, why = browser_pass(pool, "", [unit], sites, {"js_list": facts},
+                                    load_rulebook("jiangmen-2022"), run_id=1)
+        assert browser is pool, why
+        after = sites["js_list"]
+        assert after is not before and after.browser.rendered, "a page of this portal needs rendering"
+        assert after.traps == before.traps and after.budget_refused == before.budget_refused
+        assert after.why_unseen(skipped).startswith(PLAN_SKIPPED)
+        assert "陷阱" in after.why_unseen(trap)
+        assert after.why_unseen(server.url + "refused.html") == before.why_unseen(server.url + "refused.html")
+    finally:
+        server.stop()

@@ -21,13 +21,13 @@ from pathlib import Path
 import pytest
 import yaml
 
+from tests.sitekit import snapshot
 from zwgk.checks.engine import CheckContext, run_rule
 from zwgk.checks.params import validate
 from zwgk.checks.registry import CHECKS
 from zwgk.checks.rulebook import Rule
 from zwgk.checks.site import Site
 from zwgk.page.scope import normalise_url
-from tests.sitekit import snapshot
 
 FIXTURES = Path(__file__).parent / "fixtures"
 ROOT = FIXTURES / "checks"

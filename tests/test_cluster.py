@@ -4,7 +4,6 @@ other finishes it; every unit is judged exactly once, with the verdicts of a sin
 from __future__ import annotations
 
 import json
-import os
 import signal
 import subprocess
 import sys
@@ -15,18 +14,18 @@ from datetime import date
 import pytest
 import sqlalchemy as sa
 
-from zwgk.sample_portals import serve_all, stop_all, unit_entries
-from zwgk.storage.database import StaleAttempt, Store
 from tests.services import fresh_postgres, redis_url
 from tests.test_audit import slow_portal, write_units
 from tests.webkit import zwgk
+from zwgk.sample_portals import serve_all, stop_all, unit_entries
+from zwgk.storage.database import StaleAttempt, Store
 
 AS_OF = "2023-03-15"
 SLOW = "很慢的网站"
 
 
 def _popen(*args, cwd):
-    return subprocess.Popen([sys.executable, "-m", "zwgk.cli", *args], cwd=cwd,
+    return subprocess.Popen([sys.executable, "-m", "zwgk", *args], cwd=cwd,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 

@@ -1,8 +1,8 @@
 """column_name_consistency: ColumnName vs breadcrumb vs the list. Fixture cases in
 tests/fixtures/checks/column_name_consistency/."""
-from zwgk.checks.site import Site
 from tests.contentkit import case_statuses, run
 from tests.sitekit import snapshot
+from zwgk.checks.site import Site
 
 HOME = "http://x.gov.cn/"
 CRUMB = '<div class="location">当前位置：<a href="/">首页</a> &gt; <a href="/tzgg/">{}</a></div>'

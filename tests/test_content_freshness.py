@@ -6,13 +6,12 @@ from datetime import date
 
 import pytest
 
-from zwgk.checks.content_freshness import _months_before, validate_params
-from zwgk.checks.params import ParamError, validate
-from zwgk.checks.content_freshness import PARAMS
-from zwgk.checks.rulebook import load_rulebook
-from zwgk.checks.site import Site
 from tests.contentkit import case_statuses, run
 from tests.sitekit import site
+from zwgk.checks.content_freshness import PARAMS, _months_before, validate_params
+from zwgk.checks.params import ParamError, validate
+from zwgk.checks.rulebook import load_rulebook
+from zwgk.checks.site import Site
 
 HOME = "http://x.gov.cn/"
 NAV = "".join(f'<li><a href="/c{i}/">栏目{i}</a></li>' for i in range(5))

@@ -1,10 +1,10 @@
 """The parsers behind Site used by the content checks: list rows, pagination, info box, breadcrumb."""
 from datetime import date
 
+from tests.sitekit import fixture, site
 from zwgk.checks.parsers.breadcrumb import breadcrumb, crumb_column
 from zwgk.checks.parsers.infobox import info_box
-from zwgk.checks.parsers.listing import list_rows, pagination, row_from_mapping, list_pages
-from tests.sitekit import fixture, site
+from zwgk.checks.parsers.listing import list_pages, list_rows, pagination, row_from_mapping
 
 PINGTAN = "https://www.pingtan.gov.cn/zwgk/zfxxgk/gwhwj/hzgfxwj/201610/t20161026_79826.htm"
 NAV = ('<div class="nav"><ul><li><a href="/">首页</a></li><li><a href="/zwgk/">政务公开</a></li>'

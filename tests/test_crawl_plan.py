@@ -6,13 +6,13 @@ import json
 
 import pytest
 
-from zwgk.checks.site import Site
+from tests.webkit import Routes, zwgk
 from zwgk.checks.needs import document_keywords
+from zwgk.checks.rulebook import load_rulebook
+from zwgk.checks.site import Site
 from zwgk.page.scope import PLAN_SKIPPED
 from zwgk.page.snapshot import Link, PageSnapshot
 from zwgk.storage.database import Store
-from zwgk.checks.rulebook import load_rulebook
-from tests.webkit import Routes, zwgk
 
 AS_OF = "2023-03-15"
 PER_PAGE, LIST_PAGES = 10, 3

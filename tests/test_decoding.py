@@ -1,5 +1,5 @@
 """Decoding: header, then meta, then sniffing; the GBK family read as GB18030."""
-from zwgk.crawler.decoding import decode_html, normalise, meta_charset
+from zwgk.crawler.decoding import decode_html, meta_charset, normalise
 
 # 镕 and 堃 are GBK-only: not in GB2312. A page declaring gb2312 routinely contains them.
 GBK_ONLY = "朱镕基 王堃 江门市新会区人民政府"

@@ -9,9 +9,9 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from tests.webkit import zwgk
 from zwgk.checks.rulebook import load_rulebook
 from zwgk.sample_portals import expected_for, serve_all, stop_all
-from tests.webkit import zwgk
 
 AS_OF = date(2023, 3, 15)
 

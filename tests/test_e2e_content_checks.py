@@ -9,8 +9,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from zwgk.sample_portals import expected_for, serve_all, stop_all
 from tests.webkit import zwgk
+from zwgk.sample_portals import expected_for, serve_all, stop_all
 
 AS_OF = date(2023, 3, 15)
 

@@ -1,17 +1,18 @@
 """The engine: an exception in a check is `unknown` with the error, never a crash or a fail."""
 from datetime import date
 
+from tests.sitekit import site
 from zwgk.checks import registry
 from zwgk.checks.engine import CheckContext, run_rule, score
-from zwgk.checks.model import Finding, RuleResult, status_from_findings
+from zwgk.checks.model import Finding, Needs, RuleResult, status_from_findings
 from zwgk.checks.rulebook import Rule
-from tests.sitekit import site
 
 HOME = '<html><head><title>首页</title></head><body><a href="/a.html">营商环境</a></body></html>'
 
 
 class Exploding:
     ID = "exploding"
+    NEEDS = Needs(crawl="lists")
     PARAMS = {}
 
     @staticmethod

@@ -1,11 +1,12 @@
-"""crawler/history.py: changes between complete audits, first-seen dates, trends — on a real
+"""storage/history.py: changes between complete audits, first-seen dates, trends — on a real
 SQLite database written by zwgk.storage.database.Store."""
 import pytest
 
-from zwgk.checks.model import Finding
-from zwgk.storage.history import build_history, cards_for_run, classify, previous_complete_run
-from zwgk.storage.database import Store
 from tests.reportkit import add_run, rr
+from zwgk.checks.model import Finding
+from zwgk.publish import cards_for_run
+from zwgk.storage.database import Store
+from zwgk.storage.history import build_history, classify, previous_complete_run
 
 U = "新会区人民政府"
 URL = "https://www.xinhui.gov.cn/"

@@ -10,8 +10,8 @@ import subprocess
 
 import pytest
 
-from zwgk.cli import main
 from tests.hostile.run import one_line_error
+from zwgk.cli import main
 
 
 @pytest.fixture

@@ -20,12 +20,11 @@ from urllib.parse import urlsplit
 import pytest
 import yaml
 
+from tests.hostile import HostileServer
+from tests.hostile.pages import blind_homes, gzip_bomb, injection_portal, offsite, portal
+from tests.hostile.run import zwgk
 from zwgk.checks.rulebook import load_rulebook
 from zwgk.storage.database import Store
-from tests.hostile import HostileServer
-from tests.hostile.pages import (blind_homes, gzip_bomb, injection_portal, offsite,
-                                 portal)
-from tests.hostile.run import zwgk
 
 AS_OF = "2022-09-01"
 MAX_PAGES = 120

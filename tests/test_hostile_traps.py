@@ -6,10 +6,10 @@ import json
 from collections import Counter
 from urllib.parse import urlsplit
 
-from zwgk.crawler import settings
 from tests.hostile import HostileServer
 from tests.hostile.pages import traps
 from tests.hostile.run import zwgk
+from zwgk.crawler import settings
 
 MAX_PAGES = 300
 

@@ -1,8 +1,8 @@
 """https_security: HTTPS availability, mixed content, security headers (all need response headers or
 https URLs, so they are built here rather than as fixture folders)."""
-from zwgk.checks.site import Site
 from tests.contentkit import run
 from tests.sitekit import snapshot
+from zwgk.checks.site import Site
 
 GOOD_HEADERS = {"strict-transport-security": "max-age=31536000", "x-content-type-options": "nosniff",
                 "x-frame-options": "SAMEORIGIN"}

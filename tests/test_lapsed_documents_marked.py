@@ -2,11 +2,11 @@
 pingtan page listed as 已废止) in tests/fixtures/checks/lapsed_documents_marked/."""
 from datetime import date
 
+from tests.contentkit import case_statuses, run
+from tests.sitekit import fixture, site
 from zwgk.checks.lapsed_documents_marked import PARAMS, judge_rows, page_marking
 from zwgk.checks.params import validate
 from zwgk.page.gkmlpt import Row
-from tests.contentkit import case_statuses, run
-from tests.sitekit import fixture, site
 
 P = validate(PARAMS, {})
 HOME = "http://x.gov.cn/"

@@ -1,4 +1,4 @@
-"""The schema is created and upgraded by Alembic (crawler/migrations): a new database, a database
+"""The schema is created and upgraded by Alembic (storage/migrations): a new database, a database
 made before migrations existed, one from a newer zwgk, and PostgreSQL."""
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ import sys
 import pytest
 import sqlalchemy as sa
 
-from zwgk.storage.database import SCHEMA_HEAD, StorageError, Store, metadata
 from tests.services import fresh_postgres
+from zwgk.storage.database import SCHEMA_HEAD, StorageError, Store, metadata
 
 
 def _version(path) -> str:
@@ -47,6 +47,7 @@ def test_a_new_database_has_the_schema_the_migrations_build(tmp_path):
     old ones. Both must give the same tables, columns, defaults, indexes and keys."""
     from alembic import command
     from alembic.config import Config
+
     from zwgk.storage import database as storage
     Store(f"sqlite:///{tmp_path}/models.db")
     migrated = sa.create_engine(f"sqlite:///{tmp_path}/migrated.db")
@@ -95,7 +96,7 @@ def test_a_database_from_a_newer_zwgk_is_refused_in_one_line(tmp_path):
     con.close()
     with pytest.raises(StorageError, match="比本程序新"):
         Store(f"sqlite:///{tmp_path}/z.db")
-    result = subprocess.run([sys.executable, "-m", "zwgk.cli", "report", "--db", f"sqlite:///{tmp_path}/z.db",
+    result = subprocess.run([sys.executable, "-m", "zwgk", "report", "--db", f"sqlite:///{tmp_path}/z.db",
                              "--out", str(tmp_path / "out")], capture_output=True, text=True, timeout=120)
     assert result.returncode == 2 and len(result.stderr.strip().splitlines()) == 1, result.stderr
 

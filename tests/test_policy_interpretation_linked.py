@@ -1,9 +1,9 @@
 """policy_interpretation_linked (item 26, 三同步). Fixture cases in
 tests/fixtures/checks/policy_interpretation_linked/."""
-from zwgk.checks.policy_interpretation_linked import core_title
-from zwgk.checks.site import Site
 from tests.contentkit import case_statuses, run
 from tests.sitekit import snapshot
+from zwgk.checks.policy_interpretation_linked import core_title
+from zwgk.checks.site import Site
 
 HOME = "http://x.gov.cn/"
 PARAMS = {"names": ["规范性文件"], "list_names": ["政策解读"], "min_documents": 3}

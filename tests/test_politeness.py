@@ -6,8 +6,8 @@ import os
 import subprocess
 import sys
 
-from zwgk.crawler import settings as zwgk_settings
 from tests.webkit import Routes
+from zwgk.crawler import settings as zwgk_settings
 
 
 def _portal(pages: int) -> dict:
@@ -19,7 +19,7 @@ def _portal(pages: int) -> dict:
 
 
 def _crawl(url: str, **env) -> list[dict]:
-    proc = subprocess.run([sys.executable, "-m", "zwgk.cli", "crawl", url, "--ignore-robots"],
+    proc = subprocess.run([sys.executable, "-m", "zwgk", "crawl", url, "--ignore-robots"],
                           capture_output=True, text=True, timeout=120,
                           env={**os.environ, "ZWGK_AUTOTHROTTLE_ENABLED": "0", **env})
     assert proc.returncode == 0, proc.stderr[-2000:]

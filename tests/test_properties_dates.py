@@ -1,9 +1,10 @@
-"""Property-based tests (hypothesis) for dates read from Chinese text and URLs (checks/text.py)."""
+"""Property-based tests (hypothesis) for dates read from Chinese text and URLs (page/text.py)."""
 from __future__ import annotations
 
 from datetime import date
 
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from zwgk.page.text import find_dates, parse_date, url_date
 

@@ -2,7 +2,8 @@
 Chinese text through gbk / gb18030 / utf-8, with right, wrong or missing declarations."""
 from __future__ import annotations
 
-from hypothesis import assume, given, settings, strategies as st
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
 
 from zwgk.crawler.decoding import decode_html
 

@@ -1,9 +1,10 @@
-"""Property-based tests (hypothesis) for URL normalisation and scope decisions (crawler/scope.py)."""
+"""Property-based tests (hypothesis) for URL normalisation and scope decisions (page/scope.py)."""
 from __future__ import annotations
 
 import string
 
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from zwgk.page.html import extract
 from zwgk.page.scope import Scope, looks_like_trap, normalise_url

@@ -10,8 +10,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from zwgk.storage.database import Store
 from tests.webkit import zwgk
+from zwgk.storage.database import Store
 
 AS_OF = "2023-03-15"
 HEAD = '<meta name="SiteName" content="测试门户"><meta name="SiteIDCode" content="4407000001">'

@@ -11,14 +11,15 @@ import openpyxl
 import pandas as pd
 import pytest
 
+from tests.reportkit import add_run, rr
 from zwgk.checks.model import Finding
 from zwgk.checks.rulebook import load_rulebook
 from zwgk.cli import main
-from zwgk.storage.history import build_history, cards_for_run
-from zwgk.storage.database import Store
+from zwgk.publish import cards_for_run
 from zwgk.reports.html import unit_filename, write_check, write_site
 from zwgk.reports.view import rule_filename, safe_href
-from tests.reportkit import add_run, rr
+from zwgk.storage.database import Store
+from zwgk.storage.history import build_history
 
 BOOK = load_rulebook("jiangmen-2022")
 XH, PA, FGJ = "新会区人民政府", "江门市人民政府", "江门市发展和改革局"

@@ -11,15 +11,16 @@ from urllib.parse import unquote
 
 import pytest
 
+from tests.reportkit import add_run, applicable, rr
+from tests.webkit import Routes
 from zwgk.checks.model import Finding
 from zwgk.checks.rulebook import load_rulebook
 from zwgk.crawler.browser import CHROMIUM_FLAGS, axe_source, find_chromium
-from zwgk.storage.history import build_history, cards_for_run
-from zwgk.storage.database import Store
+from zwgk.publish import cards_for_run
 from zwgk.reports.html import unit_filename, write_site
 from zwgk.reports.view import rule_filename
-from tests.reportkit import add_run, applicable, rr
-from tests.webkit import Routes
+from zwgk.storage.database import Store
+from zwgk.storage.history import build_history
 
 CHROMIUM, WHY = find_chromium()
 AXE_JS, AXE_WHY = axe_source()

@@ -5,9 +5,9 @@ import re
 import lxml.html
 import pandas as pd
 
+from tests.webkit import Routes, zwgk
 from zwgk.cli import main
 from zwgk.reports.html import unit_filename
-from tests.webkit import Routes, zwgk
 
 HOME = """<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>{name}</title>
 <meta name="SiteName" content="{name}"><meta name="SiteIDCode" content="4407000001"></head><body>

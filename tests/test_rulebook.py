@@ -24,6 +24,9 @@ GOOD_RULE = """\
         check: column_present
         params:
           names: [营商环境]
+    items:
+      14: {text: 首页开设营商环境专栏}
+      15: {text: 另一项}
 """
 
 
@@ -32,7 +35,7 @@ def test_bundled_rulebook_loads_and_every_rule_names_a_registered_check():
     assert book.rules
     for rule in book.rules:
         assert rule.check in CHECKS
-        assert rule.item is None or 1 <= rule.item <= 59
+        assert rule.item is None or rule.item in book.items
         assert rule.source and rule.title
 
 
@@ -47,7 +50,7 @@ def test_good_rulebook_fills_defaults(tmp_path):
 @pytest.mark.parametrize("change, message", [
     (("check: column_present", "check: column_presnt"), "未知检查 'column_presnt'"),
     (("names: [营商环境]", "nmes: [营商环境]"), "未知参数 nmes"),
-    (("item: 14", "item: 99"), "item 须为 1–59"),
+    (("item: 14", "item: 99"), "item 须为规则集 items 中的条目编号（14–15"),
     (("id: home-column", "id: Home_Column"), "kebab-case"),
     (("applies_to: [city-portal]", "applies_to: 3"), "applies_to"),
     (("names: [营商环境]", "names: 营商环境"), "list[str]"),
@@ -110,3 +113,32 @@ def test_every_plan_item_has_a_rule_or_a_reason_why_not():
 def test_rules_readme_is_generated_from_the_rulebook():
     from zwgk.checks.docs import main
     assert main(["--check"]) == 0, "run: python -m zwgk.checks.docs"
+
+
+def test_a_rulebook_for_another_plan_is_a_yaml_file_only(tmp_path):
+    """Nothing assumes 59 items: a plan of 3 items, its rule on item 3, and its docs page."""
+    from zwgk.checks.docs import render_rulebook
+    path = write(tmp_path, """\
+        id: other-2025
+        title: 另一份工作要点
+        source: 某府办〔2025〕1号
+        items:
+          1: {text: 第一项, not_checkable: 内部工作}
+          2: {text: 第二项, not_checkable: 内部工作}
+          3: {text: 首页开设营商环境专栏}
+        rules:
+          - id: home-column
+            item: 3
+            title: 首页营商环境专栏
+            applies_to: [county]
+            check: column_present
+            params:
+              names: [营商环境]
+        """, name="other-2025.yaml")
+    book = load_rulebook(str(path))
+    assert book.id == "other-2025" and sorted(book.items) == [1, 2, 3]
+    assert book.rules[0].source == "某府办〔2025〕1号 第3项"
+    page = render_rulebook(book)
+    assert "## 3 项任务的覆盖情况" in page and "共 3 项，其中 1 项有规则检查，2 项" in page
+    with pytest.raises(RulebookError, match="items 的编号须为正整数"):
+        load_rulebook(str(write(tmp_path, "id: x\nitems:\n  a: {text: x}\nrules: []\n", name="bad.yaml")))

@@ -5,9 +5,9 @@ from datetime import date
 
 import pytest
 
+from tests.sitekit import site
 from zwgk.checks.engine import CheckContext, run_rule
 from zwgk.checks.rulebook import load_rulebook
-from tests.sitekit import site
 
 BOOK = load_rulebook("jiangmen-2022")
 COLUMN_RULES = [r for r in BOOK.rules if r.check == "column_present"]

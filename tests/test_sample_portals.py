@@ -18,16 +18,25 @@ from urllib.parse import urljoin, urlsplit
 
 import pytest
 
+from tests import sitekit
 from zwgk.checks.engine import CheckContext, run_rule
 from zwgk.checks.rulebook import load_rulebook
-from zwgk.sample_portals import (EXPECTED, PORTAL_NAMES, build_portal, build_portals,
-                                    demo_units, expected_for, serve, serve_all, stop_all,
-                                    unit_entries)
+from zwgk.sample_portals import (
+    EXPECTED,
+    PORTAL_NAMES,
+    build_portal,
+    build_portals,
+    demo_units,
+    expected_for,
+    serve,
+    serve_all,
+    stop_all,
+    unit_entries,
+)
 from zwgk.sample_portals.content import law_report_year_due
 from zwgk.sample_portals.model import ARTICLE_META
 from zwgk.sample_portals.portals import PORTALS, make_site
 from zwgk.sample_portals.server import SECURITY_HEADERS
-from tests import sitekit
 
 AS_OF = dt.date(2024, 9, 1)
 HREF = re.compile(r'<a\b[^>]*?\shref="([^"]+)"', re.I)

@@ -6,11 +6,11 @@ from __future__ import annotations
 import pickle
 from urllib.parse import urldefrag, urljoin
 
+from tests.sitekit import site, snapshot
 from zwgk.checks.site import LRUCache, Site
-from zwgk.page.text import matches_any
 from zwgk.page.html import extract, join_base
 from zwgk.page.snapshot import Link, PageSnapshot
-from tests.sitekit import site, snapshot
+from zwgk.page.text import matches_any
 
 NAV = '<div class="nav"><a href="/zwgk/">政务公开</a><a href="/yshj/">优化营商环境</a></div>'
 

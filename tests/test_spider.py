@@ -1,4 +1,6 @@
-"""The portal spider over real HTTP: scope, robots, decoding, budget priority, gkmlpt, externals."""
+"""The portal spider over real HTTP, where the network is what is tested: robots.txt, the budget in
+the scheduler's order, redirects, dead outside hosts, gkmlpt pagination, the HTTP cache. What it
+records of a page and which links it follows: test_spider_parse.py (in process)."""
 import json
 
 from tests.webkit import Routes, crawl
@@ -16,22 +18,6 @@ def by_path(snaps):
             for s in snaps if not s["external"]}
 
 
-def test_department_prefix_never_crawls_parent_portal():
-    routes = {
-        "/index.html": page("市政府", ("部门", "/bmpd/fgj/index.html")),
-        "/zwgk/index.html": page("政务公开"),
-        "/bmpd/fgj/index.html": page("发改局", ("首页", "/index.html"), ("政务公开", "/zwgk/index.html"),
-                                     ("通知公告", "/bmpd/fgj/tzgg/index.html")),
-        "/bmpd/fgj/tzgg/index.html": page("通知公告", ("市政府", "/")),
-    }
-    with Routes(routes) as srv:
-        snaps, _ = crawl(srv.url + "bmpd/fgj/index.html")
-    paths = set(by_path(snaps))
-    assert "/bmpd/fgj/tzgg/index.html" in paths
-    assert not any(p in paths for p in ("/index.html", "/zwgk/index.html", "/"))
-    assert not any(h in ("/index.html", "/zwgk/index.html", "/") for h in srv.hits)
-
-
 def test_robots_obeyed_by_default_and_switch_for_authorised_audit():
     routes = {
         "/robots.txt": (200, {"Content-Type": "text/plain"}, b"User-agent: *\nDisallow: /private/\n"),
@@ -45,16 +31,6 @@ def test_robots_obeyed_by_default_and_switch_for_authorised_audit():
         srv.hits.clear()
         crawl(srv.url, "--ignore-robots")
         assert "/private/admin.html" in srv.hits
-
-
-def test_gbk_page_declared_gb2312_decodes_end_to_end():
-    body = ('<html><head><meta http-equiv="Content-Type" content="text/html; charset=gb2312">'
-            '<title>新会区人民政府 王堃 朱镕基</title></head><body>堃</body></html>').encode("gbk")
-    with Routes({"/": (200, {"Content-Type": "text/html"}, body)}) as srv:
-        snaps, _ = crawl(srv.url)
-    home = by_path(snaps)["/"]
-    assert home["title"] == "新会区人民政府 王堃 朱镕基"
-    assert home["encoding"] == "gb18030" and home["declared_encoding"] == "gb2312"
 
 
 def test_budget_goes_to_rule_keywords_first_and_refusals_are_recorded():
@@ -128,26 +104,9 @@ def test_gkmlpt_read_through_its_api():
     assert site.find_links(["政府信息公开年报"])
 
 
-def test_crawler_traps_are_skipped_and_recorded():
-    cal = "".join(f'<a href="/cal?d={d}">{d}</a>' for d in range(100))
-    routes = {
-        "/": HTML.format(title="首页", body=cal + '<a href="a/">循环</a><a href="/news.html">新闻</a>'),
-        "/cal": page("日历"),
-        **{"/" + "a/" * n: HTML.format(title="循环", body='<a href="a/">更深</a>') for n in range(1, 8)},
-        "/news.html": page("新闻"),
-    }
-    with Routes(routes) as srv:
-        snaps, summary = crawl(srv.url)
-    fetched = [s["url"] for s in snaps if not s["external"]]
-    assert sum("/cal?" in u for u in fetched) <= 30
-    assert not any("/a/a/a/" in u for u in fetched)
-    assert any("/news.html" in u for u in fetched)
-    reasons = {why for _, why in summary["traps"]}
-    assert any("查询参数" in r for r in reasons) and any("重复" in r for r in reasons)
-
-
 def test_http_cache_revalidates_and_reuses_unchanged_pages(tmp_path):
     from datetime import date
+
     from zwgk.sample_portals import serve_all, stop_all
     servers = serve_all(tmp_path / "portals", date(2023, 3, 15), names=["county-good"])
     srv = servers["county-good"]

@@ -84,7 +84,7 @@ class _Handler(BaseHTTPRequestHandler):
 def crawl(url: str, *args: str) -> tuple[list[dict], dict]:
     """Run `zwgk crawl` in a subprocess (a Twisted reactor cannot restart in one process);
     returns (snapshots as dicts, the closing summary line)."""
-    proc = subprocess.run([sys.executable, "-m", "zwgk.cli", "crawl", url, *args],
+    proc = subprocess.run([sys.executable, "-m", "zwgk", "crawl", url, *args],
                           capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr[-2000:]
     lines = [json.loads(l) for l in proc.stdout.splitlines() if l.strip()]
@@ -92,5 +92,5 @@ def crawl(url: str, *args: str) -> tuple[list[dict], dict]:
 
 
 def zwgk(*args: str, timeout: int = 300) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "zwgk.cli", *args], capture_output=True, text=True,
+    return subprocess.run([sys.executable, "-m", "zwgk", *args], capture_output=True, text=True,
                           timeout=timeout)

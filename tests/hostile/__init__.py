@@ -15,7 +15,7 @@ import struct
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from urllib.parse import urlsplit, parse_qs
+from urllib.parse import parse_qs, urlsplit
 
 MAX_DRIP_SECONDS = 6.0       # the longest any handler keeps a connection open
 

@@ -11,8 +11,7 @@ import functools
 import struct
 import zlib
 
-from tests.hostile import (drip, flaky, not_found, redirect, reset, respond, send, sleep_then, stream,
-                           truncated)
+from tests.hostile import drip, flaky, not_found, redirect, reset, respond, send, sleep_then, stream, truncated
 
 # Strings that must never run or compute anywhere zwgk shows them.
 SCRIPT = "<script>window.__pwned=1</script>"

@@ -12,7 +12,7 @@ HOSTILE_ENV = {"ZWGK_DOWNLOAD_TIMEOUT": "2", "ZWGK_DNS_TIMEOUT": "2", "ZWGK_AUTO
 
 def zwgk(*args: str, timeout: int = 240, env: dict | None = None, cwd=None) -> subprocess.CompletedProcess:
     full_env = dict(os.environ, **HOSTILE_ENV, **(env or {}))
-    return subprocess.run([sys.executable, "-m", "zwgk.cli", *args], capture_output=True, text=True,
+    return subprocess.run([sys.executable, "-m", "zwgk", *args], capture_output=True, text=True,
                           timeout=timeout, env=full_env, cwd=cwd)
 
 
