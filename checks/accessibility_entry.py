@@ -68,5 +68,5 @@ def check(site, params, ctx):
     if site.looks_script_built(home):
         yield Finding("unknown", "首页内容可能由脚本生成，静态抓取看不到无障碍入口", url=home.final_url)
         return
-    yield Finding("fail", "首页未发现无障碍/长者模式入口，也未引用无障碍工具条脚本", url=home.final_url,
+    yield Finding("fail", "首页未发现无障碍/长者模式入口，也未引用无障碍工具条脚本", url=home.final_url, absence="home",
                   evidence="查找: " + "、".join(params["names"][:6]))

@@ -143,4 +143,4 @@ def check(site, params, ctx):
         return
     if not scripts:
         yield Finding("fail", "首页（浏览器渲染后）未发现可见的无障碍/长者模式入口，也未加载无障碍工具条脚本",
-                      url=home.final_url, evidence="查找: " + "、".join(names[:6]), screenshot=shot)
+                      url=home.final_url, absence="home", evidence="查找: " + "、".join(names[:6]), screenshot=shot)

@@ -16,7 +16,7 @@ timeouts; an external link answers 404 or its host does not resolve while other 
 Unknown: external links only, when every external host failed to resolve or connect (the
 auditing machine has no outside network): they are not counted as broken.
 
-References: 江府办〔2022〕7号 item 42; 国办函〔2019〕3号 检查指标 “链接不可用”.
+References: 江府办〔2022〕7号 item 42; 国办秘函〔2019〕19号 检查指标 “链接不可用”.
 """
 from __future__ import annotations
 

@@ -11,9 +11,14 @@ Why it matters: the plan requires named columns (营商环境 item 14, 稳经济
 item 19, the 重点领域 columns of items 21–23 …). Inspectors look for them first.
 
 Pass: the home page nav has “优化营商环境”, its page lists 12 policies.
-Fail: no link or page names 稳经济 anywhere within 3 clicks, and every page within 3 clicks was
-fetched; the column page says “暂无信息”.
-Unknown: pages within reach could not be fetched (budget, errors); the home page is a script shell.
+Fail: no link or page names 稳经济 anywhere within 3 clicks, and every page within 3 clicks that
+could hold it was seen (a link that answers 404 was seen: it is broken); the column page says
+“暂无信息” and lists nothing.
+Unknown: a page within reach that could hold the column (its link names it, names a hub such as
+政务公开 or 专题专栏, says nothing, or sits in the navigation) could not be fetched; the home page is
+a script shell; the crawl saw too little (the start page is an article, or most of the home
+page's links answer 404). An unfetched article headline does not keep a missing column from
+being a fact.
 
 References: 江府办〔2022〕7号 items 14, 16, 19, 21–23, 25; 国办发〔2019〕61号 (empty columns).
 """
@@ -22,6 +27,7 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from zwgk.checks.model import Finding, Needs
+from zwgk.checks.parsers.columns import column_items
 from zwgk.page.scope import normalise_url
 from zwgk.page.text import matches_any, norm
 
@@ -37,6 +43,10 @@ PARAMS = {
                                   "没有找到相关", "暂无文章"]},
     "link_to_hosts": {"type": "list[str]", "default": None},
     "max_extra_chars": {"type": "int", "default": 10},
+    # link texts of hub pages that list columns: an unfetched one could hold the column
+    "hub_names": {"type": "list[str]",
+                  "default": ["政务公开", "信息公开", "公开目录", "专题专栏", "专题", "专栏", "栏目", "网站地图",
+                              "互动交流", "政民互动", "政务服务", "办事服务", "部门", "机构", "走进", "概况"]},
 }
 
 
@@ -62,18 +72,6 @@ def _mentioned_in_scripts(site, pages, names) -> str:
         if any(w in code for w in wanted):
             return page.final_url
     return ""
-
-
-def _list_items(site, page) -> int:
-    """How many entries a column page lists: body links to other pages of the site with a
-    real title (navigation, footer and pagination excluded)."""
-    count = 0
-    for link in page.links:
-        if link.position != "body" or link.url not in site.scope:
-            continue
-        if len(norm(link.text)) >= 5 and normalise_url(link.url) != normalise_url(page.final_url):
-            count += 1
-    return count
 
 
 def _host_ok(url: str, hosts) -> bool:
@@ -126,7 +124,7 @@ def check(site, params, ctx):
                 status = target.status if target is not None else None
                 if status in (404, 410):
                     yield Finding("fail", f"栏目“{h.link.text}”的链接无法打开（HTTP {status}）",
-                                  url=h.link.url, evidence=f"来自 {h.page.final_url}")
+                                  url=h.link.url, evidence=f"来自 {h.page.final_url}", absence="site")
                 else:
                     yield Finding("unknown", f"栏目页面未能抓取，无法判断是否有内容：{site.why_unseen(h.link.url)}",
                                   url=h.link.url)
@@ -141,11 +139,11 @@ def check(site, params, ctx):
         yield Finding("unknown", f"首页内容可能由脚本生成，静态抓取看不到栏目“{label}”", url=home.final_url)
         return
     if not home_only:
-        missing = site.unfetched_within(params["max_depth"], columns_only=True)
+        missing = site.could_hold(params["max_depth"], names, params["hub_names"])
         if missing:
             examples = "；".join(f"{u}（{why}）" for u, why in missing[:3])
-            yield Finding("unknown", f"未找到栏目“{label}”，但{where}中有 {len(missing)} 个页面未能抓取，无法断定缺失",
-                          url=home.final_url, evidence=examples)
+            yield Finding("unknown", f"未找到栏目“{label}”，但{where}中有 {len(missing)} 个可能含有该栏目的页面"
+                                     "未能抓取，无法断定缺失", url=home.final_url, evidence=examples)
             return
     scripted = _mentioned_in_scripts(site, pages, names) if not headlines else ""
     if scripted:
@@ -159,8 +157,12 @@ def check(site, params, ctx):
     blocked = [] if home_only else site.robots_blocked_within(params["max_depth"])
     if blocked:
         evidence += f"；另有 {len(blocked)} 个页面被 robots.txt 禁止抓取（如 {blocked[0][0]}）"
+    unseen = [] if home_only else site.unfetched_within(params["max_depth"], columns_only=True)
+    if unseen:
+        evidence += (f"；另有 {len(unseen)} 个页面未能抓取，其链接不在导航中、也不指向栏目或专题页"
+                     f"（如 {unseen[0][0]}，{unseen[0][1]}）")
     yield Finding("fail", f"{where}未发现栏目“{label}”（已查看 {searched} 个页面的链接文字、栏目元数据和标题）",
-                  url=home.final_url, evidence=evidence)
+                  url=home.final_url, evidence=evidence, absence="home" if home_only else "site")
 
 
 def _judge_via_hub(site, hits, hosts):
@@ -190,12 +192,11 @@ def _judge_via_hub(site, hits, hosts):
 
 
 def _judge_items(site, page, params, names):
-    text = site.text(page)
-    marker = next((m for m in params["empty_markers"] if m in text), None)
-    items = _list_items(site, page)
-    if marker and items == 0:
+    rows, marker = column_items(site, page, params["empty_markers"])
+    if marker and not rows:
         yield Finding("fail", f"栏目为空：页面显示“{marker}”", url=page.final_url, evidence=marker)
-    elif items == 0:
+    elif not rows:
         yield Finding("unknown", "栏目页面未见列表条目（可能由脚本加载），无法判断是否为空", url=page.final_url)
     else:
-        yield Finding("pass", f"栏目页面列出 {items} 条内容", url=page.final_url)
+        yield Finding("pass", f"栏目页面列出 {len(rows)} 条内容", url=page.final_url,
+                      evidence="；".join(r.title[:30] for r in rows[:3]))

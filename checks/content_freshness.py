@@ -2,15 +2,16 @@
 
 What it checks (one of three `target`s per rule):
 - `home`: the newest dated item the home page shows or links to (list rows with a date, in-scope
-  links with a t20220825_ URL, linked article pages' PubDate / visible 发布日期, the home page's
-  own PubDate meta) is no older than `max_age_days`/`max_age_months` before the audit date.
+  links with a t20220825_ URL, linked article pages' PubDate / visible 发布日期) is no older than
+  `max_age_days`/`max_age_months` before the audit date. A fail (a veto) rests only on dates the
+  home page itself shows; a list filled by script must have been rendered, else unknown.
 - `columns`: every column named by `names` (link text or ColumnName) has a newest list row no
   older than the threshold; an empty column of that kind fails too.
 - `empty`: no fetched column/list page shows an empty-list marker (暂无信息 …) without any rows.
 Dates come from content only (list rows, PubDate, visible 发布日期, URL patterns), never from the
 crawl time; dates after the audit date are ignored as typos.
 
-Why it matters: 国办函〔2019〕3号《政府网站与政务新媒体检查指标》: a home page not updated for two
+Why it matters: 国办秘函〔2019〕19号《政府网站与政务新媒体检查指标》: a home page not updated for two
 weeks is a 单项否决 item (网站不更新); 动态/要闻 columns must be updated within two weeks,
 通知公告/政策文件 columns within six months; 空白栏目 lose points. The Jiangmen plan (items 35, 39)
 asks for daily maintenance of the site and its columns.
@@ -22,18 +23,20 @@ old; the 营商环境 list page says 暂无信息 and lists nothing.
 Unknown: no dated item found (dates shown as 08-25 without a year, a list built by JavaScript);
 the column page could not be fetched; no column of that name was found.
 
-References: 国办函〔2019〕3号 附件1 单项否决指标 2–3、扣分指标 栏目不更新/空白栏目; 江府办〔2022〕7号
+References: 国办秘函〔2019〕19号 附件1 单项否决指标 2–3、扣分指标 栏目不更新/空白栏目; 江府办〔2022〕7号
 items 35, 39.
 """
 from __future__ import annotations
 
 from datetime import date, timedelta
 
+from zwgk.checks.browser_sample import render_reason
 from zwgk.checks.model import Finding, Needs
 from zwgk.checks.params import ParamError
 from zwgk.checks.parsers.columns import find_columns, visible_marker
 from zwgk.checks.parsers.infobox import visible_pubdate
 from zwgk.checks.parsers.listing import is_pager_url, list_key, list_pages, list_rows, yearless_date
+from zwgk.page.browser_evidence import evidence_of
 from zwgk.page.scope import url_kind
 from zwgk.page.text import parse_date, url_date
 
@@ -51,6 +54,11 @@ PARAMS = {
                                   "暂无文章", "暂无相关信息"]},
     "skip_url_words": {"type": "list[str]", "default": ["search", "sousuo", "query", "jsearch"]},
     "future_tolerance_days": {"type": "int", "default": 1},
+    # columns: only the site's own top-level columns (linked from the home page or a page one
+    # click away), not those of a 专题 (an archived special topic keeps its 工作动态 as it was)
+    "top_level_only": {"type": "bool", "default": False},
+    "topic_words": {"type": "list[str]", "default": ["专题", "专栏"]},
+    "topic_url_parts": {"type": "list[str]", "default": ["/zt/", "/ztzl/", "/zhuanti/", "/special/", "/topic/"]},
 }
 
 
@@ -129,45 +137,83 @@ def _describe(newest) -> str:
 
 # -- home ---------------------------------------------------------------------------------------
 def _check_home(site, params, ctx):
+    """The veto rule: a fail rests only on dates the home page itself shows (its list rows, the
+    dates in its links); the articles it links to may show it fresh, never stale on their own;
+    the home page's own PubDate (often the template's date) is no item at all."""
     home = site.home
     cutoff, label = _cutoff(params, ctx.as_of)
-    candidates, rows = [], [r for r in list_rows(site, home) if r.url in site.scope]
+    on_page, rows = [], [r for r in list_rows(site, home) if r.url in site.scope]
     for row in rows:
-        candidates.append((row.date, row.title, row.url, row.date_source))
+        on_page.append((row.date, row.title, row.url, row.date_source))
     body_links = [l for l in home.links if l.position == "body" and l.url in site.scope]
     for link in body_links:
         d = url_date(link.url)
         if d:
-            candidates.append((d, link.text, link.url, "url"))
-    candidates += _linked_page_dates(site, [l.url for l in body_links])
-    own = parse_date(home.meta.get("PubDate", ""))
-    if own:
-        candidates.append((own, "首页 PubDate 元数据", home.final_url, "PubDate"))
-    newest = _latest(candidates, ctx.as_of, params)
+            on_page.append((d, link.text, link.url, "url"))
+    linked = _linked_page_dates(site, [l.url for l in body_links])
+    newest = _latest(on_page + linked, ctx.as_of, params)
     if newest is None:
         why = "（首页内容可能由脚本生成）" if site.looks_script_built(home) else ""
         yield Finding("unknown", f"首页未找到带日期的信息条目，无法判断首页更新情况{why}", url=home.final_url)
         return
     age = (ctx.as_of - newest[0]).days
-    hint = _yearless_hint(rows, ctx.as_of, cutoff) if newest[0] < cutoff else None
+    if newest[0] >= cutoff:
+        yield Finding("pass", f"首页最新信息发布于 {newest[0].isoformat()}（{age} 天前），在{label}内",
+                      url=home.final_url, evidence=f"最新条目：{_describe(newest)}")
+        return
+    hint = _yearless_hint(rows, ctx.as_of, cutoff)
+    scripted = _unrendered_script_list(site, home, ctx)
     if hint:
         yield Finding("unknown", f"首页带年份的最新信息发布于 {newest[0].isoformat()}，但另有只标月日的条目"
                                  f"“{hint.title[:30]}”（{hint.date_text[:20]}）可能是近期发布，无法断定超过{label}未更新",
                       url=home.final_url, evidence=f"最新条目：{_describe(newest)}")
-    elif newest[0] < cutoff:
+    elif not _latest(on_page, ctx.as_of, params):
+        yield Finding("unknown", f"首页条目未显示日期；所链接文章最新发布于 {newest[0].isoformat()}，但首页本身没有带日期的"
+                                 "条目，无法断定首页超过" + label + "未更新", url=home.final_url,
+                      evidence=f"最新条目：{_describe(newest)}")
+    elif scripted:
+        yield Finding("unknown", f"首页带日期的最新信息发布于 {newest[0].isoformat()}，但首页有由脚本填充的列表"
+                                 f"（{scripted}），未经浏览器渲染，无法断定超过{label}未更新", url=home.final_url,
+                      evidence=f"最新条目：{_describe(newest)}")
+    else:
         yield Finding("fail", f"首页最新信息发布于 {newest[0].isoformat()}，距检查日 {age} 天，"
                               f"超过{label}未更新（单项否决指标）",
                       url=home.final_url, evidence=f"最新条目：{_describe(newest)}")
-    else:
-        yield Finding("pass", f"首页最新信息发布于 {newest[0].isoformat()}（{age} 天前），在{label}内",
-                      url=home.final_url, evidence=f"最新条目：{_describe(newest)}")
+
+
+def _unrendered_script_list(site, page, ctx) -> str:
+    """Why the page has a list that only a browser fills (and the browser did not render it),
+    or "" — its static rows may be stale placeholders."""
+    reason = render_reason(site, page, ctx.unit)
+    if not reason:
+        return ""
+    evidence = evidence_of(site)
+    rendered = evidence.rendered.get(page.final_url) if evidence is not None else None
+    return "" if rendered is not None and not rendered.error else reason
 
 
 # -- columns ------------------------------------------------------------------------------------
+def _in_a_topic(site, col, params) -> bool:
+    """A column of a 专题 (special topic) or one reached only deeper than a click from the home
+    page: not one of the site's own top-level columns."""
+    path = col.url.lower()
+    if any(part in path for part in params["topic_url_parts"]):
+        return True
+    if not col.found_on:
+        return False
+    page = site.get(col.found_on)
+    if page is None:
+        return False
+    labels = (page.title, page.meta.get("ColumnName", ""), page.link_text)
+    return page.depth > 1 or (page is not site.home and any(w in l for l in labels if l for w in params["topic_words"]))
+
+
 def _check_columns(site, params, ctx):
     names = params["names"]
     cutoff, label = _cutoff(params, ctx.as_of)
     columns = find_columns(site, names, params["max_depth"], params["max_name_chars"])
+    if params["top_level_only"]:
+        columns = [c for c in columns if not _in_a_topic(site, c, params)]
     if not columns:
         yield Finding("unknown", f"未找到“{'、'.join(names[:4])}”类栏目，无法检查其更新情况",
                       url=site.home.final_url, evidence=f"查找: {'、'.join(names)}")

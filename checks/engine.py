@@ -26,6 +26,9 @@ def _result(rule, status, findings) -> RuleResult:
 
 
 def run_rule(rule, site, ctx: CheckContext) -> RuleResult:
+    lapsed = rule.not_in_force(ctx.as_of)
+    if lapsed:      # outside the plan's period, or not yet due: never a fail
+        return _result(rule, "not_applicable", [Finding("not_applicable", lapsed, url=site.start_url)])
     home = site.home
     if home is None or not home.ok:
         why = site.why_unseen(site.start_url) or "首页无法访问"
@@ -44,6 +47,10 @@ def run_rule(rule, site, ctx: CheckContext) -> RuleResult:
             "unknown", f"检查程序出错，无法判断：{exc.__class__.__name__}: {exc}", url=site.start_url,
             evidence=where)])
     for f in findings:
+        thin = site.thin_crawl(home_only=f.absence == "home") if f.absence and f.status == "fail" else ""
+        if thin:
+            # "not found" from a crawl that saw almost nothing is no finding about the site
+            f.status, f.message = "unknown", f"{f.message}；但{thin}，无法断定缺失"
         if f.status in ("fail", "warn") and not f.url:
             f.url = site.start_url   # the contract: every fail/warn names a URL
     return _result(rule, status_from_findings(findings), findings)

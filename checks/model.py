@@ -20,6 +20,10 @@ class Finding:
     evidence: str = ""     # a snippet of what was found
     selector: str = ""     # CSS selector of the element, when there is one
     screenshot: str = ""   # path of a screenshot, when the browser took one
+    # A fail that rests on not finding something — "home": on the start page, "site": anywhere on
+    # the site. The engine makes it unknown when the crawl saw too little for that absence to be
+    # a fact (Site.thin_crawl). Not stored: the status says it.
+    absence: str = ""
 
     def __post_init__(self):
         if self.status not in STATUSES:

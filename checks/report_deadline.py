@@ -44,6 +44,9 @@ PARAMS = {
     # report that must have its own column; no for one often published elsewhere (the 法治政府
     # 建设 reports of departments are collected by the 司法局, outside the department's site).
     "missing_without_column": {"type": "str", "default": "fail", "choices": ["fail", "unknown"]},
+    # link texts of hub pages: an unfetched one could hold the report column
+    "hub_names": {"type": "list[str]",
+                  "default": ["政务公开", "信息公开", "公开目录", "专题专栏", "栏目", "网站地图", "部门", "机构"]},
 }
 validate_params = ar.validate_params
 
@@ -86,7 +89,7 @@ def check(site, params, ctx):
                               url=report.url, evidence=describe(report, signals))
 
 
-def _missing(site, search, spec, year, deadline, name, others, spec_missing="fail"):
+def _missing(site, search, spec, year, deadline, name, others, spec_missing="fail", hub_names=()):
     """The report was not found: fail when zwgk saw where it should be, unknown otherwise."""
     other_note = ""
     if others:
@@ -97,7 +100,7 @@ def _missing(site, search, spec, year, deadline, name, others, spec_missing="fai
                                   f"{other_note}", url=search.unseen[0][0], evidence=examples)
     if search.columns and search.list_pages:
         return Finding("fail", f"未找到{year}年度{name}（期限 {deadline.isoformat()}）{other_note}",
-                       url=search.list_pages[0].final_url,
+                       url=search.list_pages[0].final_url, absence="site",
                        evidence=f"查找范围：{search.where_looked()}；查找标题含 {'、'.join(spec.title_keywords[:4])}")
     if search.columns:
         return Finding("unknown", f"未找到{year}年度{name}，报告栏目页面未能解析出列表",
@@ -110,17 +113,17 @@ def _missing(site, search, spec, year, deadline, name, others, spec_missing="fai
     if site.looks_script_built(home):
         return Finding("unknown", f"未找到{year}年度{name}；首页内容可能由脚本生成，静态抓取看不到栏目",
                        url=home.final_url)
-    missing = site.unfetched_within(3)
+    missing = site.could_hold(3, [*spec.names, *spec.title_keywords], hub_names)
     if missing:
         examples = "；".join(f"{u}（{why}）" for u, why in missing[:3])
-        return Finding("unknown", f"未找到{year}年度{name}，但首页起 3 次点击内有 {len(missing)} 个页面未能抓取，无法断定缺失",
-                       url=home.final_url, evidence=examples)
+        return Finding("unknown", f"未找到{year}年度{name}，但首页起 3 次点击内有 {len(missing)} 个可能含有该报告的页面"
+                                  "未能抓取，无法断定缺失", url=home.final_url, evidence=examples)
     if spec_missing == "unknown":
         return Finding("unknown", f"本单位网站未找到{year}年度{name}，也没有该报告的专门栏目；此类报告也可能集中发布在"
                                   f"其他网站（如司法行政部门的汇总栏目），无法断定未发布{other_note}",
                        url=home.final_url, evidence=f"查找范围：{search.where_looked()}")
     return Finding("fail", f"未找到{year}年度{name}（期限 {deadline.isoformat()}），也未找到报告栏目（{'、'.join(spec.names[:3])}）{other_note}",
-                   url=home.final_url, evidence=f"查找范围：{search.where_looked()}")
+                   url=home.final_url, evidence=f"查找范围：{search.where_looked()}", absence="site")
 
 
 def judge_year(site, spec, search, unit, year, ctx, name, ctx_params=None):
@@ -134,7 +137,7 @@ def judge_year(site, spec, search, unit, year, ctx, name, ctx_params=None):
                                      f"（单位名称未知或不符）", url=undecided[0].url, evidence=titles)
             return
         yield _missing(site, search, spec, year, deadline, name, search.others(year),
-                       ctx_params.get("missing_without_column", "fail"))
+                       ctx_params.get("missing_without_column", "fail"), ctx_params.get("hub_names", ()))
         return
     dated = []
     for report in own:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import date
 from importlib.resources import files
 from pathlib import Path
 from typing import Optional
@@ -80,6 +81,20 @@ class Rule:
     veto: bool = False
     responsible: str = ""
     line: int = 0
+    # The plan's dates: the rule applies to audits within [period_from, period_until] (a year's
+    # topical column), and is not due before `due` (a 2022年底前 deadline). None: always.
+    period_from: Optional[date] = None
+    period_until: Optional[date] = None
+    due: Optional[date] = None
+
+    def not_in_force(self, as_of: date) -> str:
+        """Why the rule does not apply on as_of (Chinese), or "" when it does."""
+        if self.period_from and as_of < self.period_from or self.period_until and as_of > self.period_until:
+            span = f"{self.period_from or '…'} 至 {self.period_until or '…'}"
+            return f"此项要求适用于 {span}，检查日 {as_of.isoformat()} 不在其内，不适用"
+        if self.due and as_of <= self.due:
+            return f"此项任务的完成期限为 {self.due.isoformat()}，检查日 {as_of.isoformat()} 尚未到期，暂不检查"
+        return ""
 
     def applies(self, unit_type: str, unit_name: str = "") -> bool:
         for target in self.applies_to:
@@ -118,6 +133,31 @@ def resolve_rulebook_path(id_or_path: str) -> Path:
         known = ", ".join(sorted(x.stem for x in RULES_DIR.glob("*.yaml")))
         raise RulebookError(f"{id_or_path}: 未知规则集（可用: {known}）")
     return candidate
+
+
+def _date(value, what: str, label: str) -> date:
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError:
+        raise RulebookError(f"{label}: {what} 须为日期 YYYY-MM-DD，实为 {value!r}") from None
+
+
+def _dates(raw: dict, label: str) -> dict:
+    """period: {from, until} and due of a rule, as dates."""
+    out = {}
+    period = raw.get("period")
+    if period is not None:
+        if not isinstance(period, dict) or not set(period) - {"__line__"} <= {"from", "until"}:
+            raise RulebookError(f"{label}: period 须为 {{from: YYYY-MM-DD, until: YYYY-MM-DD}}")
+        if period.get("from") is not None:
+            out["period_from"] = _date(period["from"], "period.from", label)
+        if period.get("until") is not None:
+            out["period_until"] = _date(period["until"], "period.until", label)
+    if raw.get("due") is not None:
+        out["due"] = _date(raw["due"], "due", label)
+    return out
 
 
 def _plan_items(path, raw) -> dict:
@@ -159,7 +199,7 @@ def load_rulebook(id_or_path: str = "jiangmen-2022") -> Rulebook:
             raise RulebookError(f"{label}: id 重复")
         ids.add(rid)
         unknown = set(raw) - {"id", "item", "source", "title", "applies_to", "check", "params",
-                              "severity", "veto", "responsible", "note", "__line__"}
+                              "severity", "veto", "responsible", "note", "period", "due", "__line__"}
         if unknown:
             raise RulebookError(f"{label}: 未知字段 {', '.join(sorted(unknown))}")
         item = raw.get("item")
@@ -193,6 +233,7 @@ def load_rulebook(id_or_path: str = "jiangmen-2022") -> Rulebook:
             raise RulebookError(f"{label}: {exc}") from None
         rules.append(Rule(id=rid, item=item, source=source, title=title.strip(),
                           applies_to=tuple(applies), check=check_id, params=params,
+                          **_dates(raw, label),
                           severity=severity, veto=bool(raw.get("veto", False)),
                           responsible=str(raw.get("responsible") or ""), line=line))
     return Rulebook(id=str(book_id), title=str(data.get("title") or book_id), source=book_source,

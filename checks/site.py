@@ -136,6 +136,7 @@ class Site:
         self._docs = LRUCache(self.DOC_CACHE_CHARS)
         self._texts = LRUCache(self.TEXT_CACHE_CHARS)
         self._unfetched: dict[int, tuple[list, list]] = {}
+        self._thin: tuple[str, str] | None = None     # (the start page's reason, the site's)
         self._linked_from: _Backlinks | None = None
 
     @property
@@ -303,22 +304,24 @@ class Site:
         return out
 
     def unfetched_within(self, depth: int, columns_only: bool = False) -> list[tuple[str, str]]:
-        """In-scope links found on pages shallower than depth that have no usable copy, with why.
+        """In-scope links found on pages shallower than depth that zwgk has no copy of, with why.
 
-        When this is empty, everything within `depth` clicks of the start page was seen, so the
-        absence of a column there is a fact, not a gap in the crawl. Pages robots.txt forbids are
-        left out (the site owner keeps them from every crawler; `robots_blocked_within` counts
-        them) and so are crawler traps and the links the crawl plan skipped on purpose (articles
-        of ordinary lists past the first few, their later list pages: no column is linked only
-        from there; why_unseen still names them to a check that needs one). Cached per depth:
-        many checks ask.
+        A link that answered 404 or 410 was seen: it is a broken link (item 42), not a gap in the
+        crawl, so it is not listed. Pages robots.txt forbids are left out too (the site owner keeps
+        them from every crawler; `robots_blocked_within` counts them), and so are crawler traps and
+        the links the crawl plan skipped on purpose (articles of ordinary lists past the first few,
+        their later list pages: no column is linked only from there; why_unseen still names them
+        to a check that needs one). Cached per depth: many checks ask.
 
         columns_only: only pages that can hold a column link count (home, columns, hubs), not
         articles, attachments or later pages of a list — a column is not linked from inside an
         article list, so a budget spent before the articles does not hide a missing column.
         """
-        if columns_only:
-            return [(u, why) for u, why in self.unfetched_within(depth) if url_kind(u) == "page"]
+        return [(u, why) for u, why, _text, _pos in self._unseen(depth)
+                if not columns_only or url_kind(u) == "page"]
+
+    def _unseen(self, depth: int) -> list[tuple[str, str, str, str]]:
+        """(url, why, link text, link position) of each unseen in-scope link within depth."""
         if depth not in self._unfetched:
             missing, blocked, seen = [], [], set()
             for page in self.internal:
@@ -330,16 +333,92 @@ class Site:
                         continue
                     seen.add(key)
                     why = self.why_unseen(link.url)
-                    if not why or self._is_asset(link.url) or key in self.traps:
+                    if not why or self._is_asset(link.url) or key in self.traps or self.is_broken(link.url):
                         continue
-                    (blocked if "robots" in why else missing).append((link.url, why))
+                    if "robots" in why:
+                        blocked.append((link.url, why))
+                    else:
+                        missing.append((link.url, why, link.text, link.position))
             self._unfetched[depth] = (missing, blocked)
         return list(self._unfetched[depth][0])
 
     def robots_blocked_within(self, depth: int) -> list[tuple[str, str]]:
         """In-scope links within depth that robots.txt kept zwgk from fetching."""
-        self.unfetched_within(depth)
+        self._unseen(depth)
         return list(self._unfetched[depth][1])
+
+    def is_broken(self, url: str) -> bool:
+        """The server answered that url does not exist (404, 410): seen, and broken."""
+        snap = self.get(url)
+        return snap is not None and snap.status in (404, 410) and not snap.external
+
+    def could_hold(self, depth: int, names, hub_names=()) -> list[tuple[str, str]]:
+        """The unseen pages within depth that could hold what a check looked for and did not
+        find — the pages that keep its absence from being a fact. A page could hold it when the
+        link to it names it (names), names a hub that lists such things (hub_names: 政务公开,
+        专题专栏 …), says nothing (更多, an image), or sits in the site's navigation. An article
+        headline or an unrelated body link (联系我们) that could not be fetched does not."""
+        out = []
+        for url, why, text, position in self._unseen(depth):
+            if url_kind(url) != "page":
+                continue
+            label = norm(text)
+            if (position in ("nav", "header") or len(label) <= 2 or matches_any(text, names)
+                    or matches_any(text, hub_names)):
+                out.append((url, why))
+        return out
+
+    def thin_crawl(self, home_only: bool = False) -> str:
+        """Why this crawl saw too little for an absence to be a fact (Chinese), or "": the start
+        page is an article rather than a home page, or its content is in frames or made by
+        scripts; and, for what should be somewhere on the site (not home_only), the home page links
+        to nothing zwgk could follow, or most of what it links to answered 404 or was forbidden by
+        robots.txt."""
+        if self._thin is None:
+            self._thin = (self._home_reason(), self._site_reason())
+        home, site = self._thin
+        return home or ("" if home_only else site)
+
+    def _home_reason(self) -> str:
+        home = self.home
+        if home is None or not home.ok:
+            return self.why_unseen(self.start_url) or "首页无法访问"
+        if url_kind(home.final_url) in ("article", "attachment"):
+            return f"起始页 {home.final_url} 是一篇文章，不是网站首页"
+        doc = self.doc(home)
+        if doc is not None and doc.xpath("//frameset|//frame") and len(home.links) < 5:
+            return "首页由框架（frameset）组成，内容在框架页中"
+        return ""
+
+    def _site_reason(self) -> str:
+        home = self.home
+        links = {}
+        for link in home.links:
+            if link.url in self.scope and not self._is_asset(link.url):
+                key = normalise_url(link.url)
+                if key != normalise_url(home.final_url) and key not in self.traps:
+                    links.setdefault(key, link.url)
+        if not links:
+            doc = self.doc(home)
+            framed = doc is not None and bool(doc.xpath("//frame|//iframe"))
+            if framed or self.looks_script_built(home):
+                return "首页没有可跟随的本站链接（内容在框架中或由脚本生成）"
+            return ""          # a page of its own content that links only elsewhere: what it shows is what there is
+        ok = broken = robots = 0
+        for url in links.values():
+            why = self.why_unseen(url)
+            if not why:
+                ok += 1
+            elif self.is_broken(url):
+                broken += 1
+            elif "robots" in why:
+                robots += 1
+        if ok == 0 and broken + robots == len(links):
+            return f"首页的 {len(links)} 个本站链接都打不开（{broken} 个不存在，{robots} 个被 robots.txt 禁止）"
+        if (broken + robots) >= max(2, 0.5 * len(links)) and ok < 0.5 * len(links):
+            return (f"首页的 {len(links)} 个本站链接中 {broken + robots} 个打不开（{broken} 个不存在，"
+                    f"{robots} 个被 robots.txt 禁止），网站大部分页面看不到")
+        return ""
 
     @staticmethod
     def _is_asset(url: str) -> bool:

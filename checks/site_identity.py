@@ -65,7 +65,7 @@ def check(site, params, ctx):
         m = _CODE.search(text)
         meta_code = home.meta.get("SiteIDCode", "")
         if not m:
-            yield Finding("fail", "首页页脚未展示网站标识码", url=home.final_url, evidence=f"SiteIDCode={meta_code or '无'}")
+            yield Finding("fail", "首页页脚未展示网站标识码", url=home.final_url, absence="home", evidence=f"SiteIDCode={meta_code or '无'}")
         else:
             shown = m.group(1)
             declared = Counter(p.meta.get("SiteIDCode") for p in site.pages if p.meta.get("SiteIDCode"))
@@ -88,5 +88,5 @@ def check(site, params, ctx):
         if found:
             yield Finding("pass", f"已展示{_NAMES[key]}", url=home.final_url, evidence=str(found)[:200])
         else:
-            yield Finding("fail", f"首页未展示{_NAMES[key]}", url=home.final_url,
+            yield Finding("fail", f"首页未展示{_NAMES[key]}", url=home.final_url, absence="home",
                           evidence="页脚文字: " + (_FOOTERISH.search(text).group(0) if _FOOTERISH.search(text) else ""))

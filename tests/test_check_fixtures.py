@@ -9,7 +9,8 @@ Each case is a folder tests/fixtures/checks/<check_id>/<case>/ holding the pages
     as_of: 2023-03-01            # optional audit date
     url: http://fixture.test/    # optional: a finding with this status names this URL
     message: 未发现              # optional: text one such finding's message contains
-    missing: [x.html]            # optional: pages linked but not fetched (404 unless given)
+    missing: [x.html]            # optional: pages linked that answer 404 (seen: broken links)
+    unfetched: [x.html]          # optional: pages linked that could not be fetched (timed out)
     shared: {index.html: corpus/kepu_content_1755244.html}
                                  # optional: pages taken from a file under tests/fixtures/ (real
                                  # pages used by several cases are stored once)
@@ -45,13 +46,16 @@ def build_site(case: Path, expect: dict) -> Site:
     url_of = lambda rel: BASE if rel == "index.html" else BASE + rel
     by_url = {normalise_url(url_of(rel)): rel for rel in files}
     statuses = {normalise_url(BASE + m): 404 for m in expect.get("missing", [])}
+    statuses.update({normalise_url(BASE + m): None for m in expect.get("unfetched", [])})
     snaps, queue, seen = [], deque([(start, 0, "")]), {normalise_url(start)}
     while queue:   # breadth first from the home page, as the spider's depth counts
         url, depth, referer = queue.popleft()
         rel = by_url.get(normalise_url(url))
         if rel is None:
             if normalise_url(url) in statuses:
-                snaps.append(snapshot(url, "", status=statuses[normalise_url(url)], depth=depth, referer=referer))
+                status = statuses[normalise_url(url)]
+                snaps.append(snapshot(url, "", status=status, depth=depth, referer=referer,
+                                      error="" if status else "请求超时"))
             continue
         snap = snapshot(url, files[rel].read_text(encoding="utf-8"), depth=depth, referer=referer)
         snaps.append(snap)

@@ -94,3 +94,39 @@ def test_month_day_dates_hold_back_a_fail_but_never_pass():
     old_md = recent_md.replace("02-27", "08-25")        # 2022-08-25 at best: older than the dated row
     result = run("content_freshness", site({HOME: _home(old_md)}), {"target": "home", "max_age_days": 14})
     assert result.status == "fail" and "2022-12-01" in result.findings[0].message
+
+
+# -- the veto rule fails only on dates the home page itself shows (issue 15, class 7) ------------
+def test_stale_linked_articles_alone_do_not_fail_the_home_page():
+    rows = "<ul><li><a href='/a/1.html'>新会区召开高质量发展大会</a></li></ul>"      # no date on the home page
+    article = "<html><head><meta name='PubDate' content='2022-10-01 09:30'></head><body>正文</body></html>"
+    s = site({HOME: _home(rows), "http://x.gov.cn/a/1.html": article})
+    result = run("content_freshness", s, {"target": "home", "max_age_days": 14})
+    assert result.status == "unknown" and "首页本身没有带日期的条目" in result.findings[0].message
+
+
+def test_the_home_pages_own_pubdate_is_no_dated_item():
+    rows = ("<ul><li><a href='/a/1.html'>新会区召开高质量发展大会</a><span>2022-11-02</span></li></ul>")
+    # a template that stamps the home page with today's date must not make a stale page pass
+    fresh_meta = "<meta name='PubDate' content='2023-02-28 00:00'>"
+    result = run("content_freshness", site({HOME: _home(rows, meta=fresh_meta)}), {"target": "home", "max_age_days": 14})
+    assert result.status == "fail" and "2022-11-02" in result.findings[0].message
+
+
+def test_a_stale_home_page_whose_list_is_filled_by_script_is_unknown_unless_rendered():
+    rows = ("<ul><li><a href='/a/1.html'>新会区召开高质量发展大会</a><span>2022-11-02</span></li></ul>"
+            "<ul id='newsList'></ul><script>fetch('/api/news').then(r => r.json())</script>")
+    result = run("content_freshness", site({HOME: _home(rows)}), {"target": "home", "max_age_days": 14})
+    assert result.status == "unknown" and "未经浏览器渲染" in result.findings[0].message
+
+
+def test_news_columns_of_a_special_topic_are_not_judged_as_top_level_columns():
+    topic = ("<html><head><title>疫情防控专题</title></head><body><a href='/ztzl/yqfk/gzdt/'>工作动态</a>"
+             "</body></html>")
+    stale = "<ul><li><a href='/ztzl/yqfk/gzdt/t20220101_1.html'>防控工作部署会召开</a><span>2022-01-01</span></li></ul>"
+    s = site({HOME: _home("<a href='/ztzl/yqfk/'>疫情防控专题</a>"), "http://x.gov.cn/ztzl/yqfk/": topic,
+              "http://x.gov.cn/ztzl/yqfk/gzdt/": (_home(stale), 200, 2)})
+    params = {"target": "columns", "names": ["工作动态"], "max_age_days": 14}
+    assert run("content_freshness", s, params).status == "fail"         # any column, as before
+    result = run("content_freshness", s, {**params, "top_level_only": True})
+    assert result.status == "unknown" and "未找到" in result.findings[0].message

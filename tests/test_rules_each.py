@@ -42,9 +42,14 @@ def portal(rule, with_column: bool):
     return site(pages)
 
 
-def judge(rule, s):
+def in_force(rule) -> date:
+    """An audit date the rule applies on (2022's topical columns end with 2022)."""
+    return rule.period_until or date(2023, 3, 15)
+
+
+def judge(rule, s, as_of=None):
     unit_type = next(a for a in rule.applies_to if a in ("city-portal", "county", "department"))
-    ctx = CheckContext(as_of=date(2023, 3, 15), unit={"name": "测试单位", "type": unit_type, "url": BASE})
+    ctx = CheckContext(as_of=as_of or in_force(rule), unit={"name": "测试单位", "type": unit_type, "url": BASE})
     return run_rule(rule, s, ctx)
 
 
@@ -60,3 +65,11 @@ def test_rule_fails_without_its_column_naming_where_it_looked(rule):
     assert result.status == "fail", [(f.status, f.message) for f in result.findings]
     fail = next(f for f in result.findings if f.status == "fail")
     assert fail.url == BASE and rule.params["names"][0] in fail.message + fail.evidence
+
+
+@pytest.mark.parametrize("rule", [r for r in BOOK.rules if r.period_until or r.due], ids=lambda r: r.id)
+def test_a_dated_rule_never_fails_outside_its_period_or_before_it_is_due(rule):
+    outside = (date(rule.period_until.year + 1, 3, 15) if rule.period_until else rule.due)
+    result = judge(rule, site({BASE: page("门户网站首页", "<p>欢迎访问</p>" * 20)}), as_of=outside)
+    assert result.status == "not_applicable", [(f.status, f.message) for f in result.findings]
+    assert ("不在其内" if rule.period_until else "尚未到期") in result.findings[0].message

@@ -90,3 +90,10 @@ def visible_marker(site, page, markers) -> str | None:
                 if parent is not None and not _hidden(parent):
                     return marker
     return None
+
+
+def column_items(site, page, markers) -> tuple[list, str | None]:
+    """What a column page lists, as every rule sees it: (its list rows, the empty-list marker it
+    shows visibly or None). The column is empty when it shows a marker and lists nothing;
+    navigation, footers and template links are never rows (checks/parsers/listing.py)."""
+    return list_rows(site, page), visible_marker(site, page, markers)

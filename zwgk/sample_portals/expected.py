@@ -76,13 +76,13 @@ def _city_units(bad: bool) -> dict:
                     "detail": "发改局的政府信息公开年报照抄市政府年报的文字（只换了单位名称），市政府作为主管部门应发现雷同"},
                 "meta-missing-pubdate": {
                     "doc_id": _city.NO_PUBDATE, "column": "/zwgk/tzgg/",
-                    "detail": "文章页缺少 <meta name=\"PubDate\">"},
+                    "detail": "文章页缺少 <meta name=\"PubDate\">", "verdict": "warn"},
                 "meta-missing-columnname": {
                     "doc_id": _city.NO_COLUMNNAME, "column": "/zwdt/",
-                    "detail": "文章页缺少 <meta name=\"ColumnName\">"},
+                    "detail": "文章页缺少 <meta name=\"ColumnName\">", "verdict": "warn"},
                 "meta-missing-contentsource": {
                     "doc_id": _city.NO_CONTENTSOURCE, "column": "/hdjl/yjzj/",
-                    "detail": "文章页缺少 <meta name=\"ContentSource\">"},
+                    "detail": "文章页缺少 <meta name=\"ContentSource\">", "verdict": "warn"},
                 "broken-link": {
                     "doc_id": _city.BROKEN, "column": "/zwgk/tzgg/", "status": 404,
                     "found_on": "/zwgk/tzgg/index_1.html",

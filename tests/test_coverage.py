@@ -1,0 +1,86 @@
+"""Absence judged against coverage, end to end (`zwgk check` over real HTTP on 127.0.0.1):
+
+- a 404 elsewhere on the site is a page seen (a broken link), so a missing column still fails;
+- a crawl that saw too little never gives an absence fail: the start page is an article, or the
+  site answers its home page and 404 for everything else.
+"""
+import json
+from datetime import date
+
+import pytest
+
+from tests.webkit import Routes, zwgk
+from zwgk.sample_portals import build_portals, serve
+
+AS_OF = date(2023, 3, 15)
+# the rules of county-bad whose fails rest on not finding something
+ABSENCE_RULES = ("column-grassroots-standard-catalogue", "accessibility-entry", "site-identity",
+                 "column-greater-bay-area", "annual-report-deadline", "rule-of-law-report-deadline",
+                 "column-normative-documents", "column-public-consultation")
+
+
+def check(url, *args):
+    proc = zwgk("check", url, "--json", "-", "--no-browser", "--as-of", AS_OF.isoformat(), *args)
+    assert proc.returncode in (0, 1), proc.stderr[-2000:]
+    return {r["rule"]: r for r in json.loads(proc.stdout)["results"]}
+
+
+@pytest.fixture(scope="module")
+def county_bad(tmp_path_factory):
+    return build_portals(tmp_path_factory.mktemp("portals"), AS_OF, ["county-bad"])["county-bad"]
+
+
+def test_a_dead_link_in_the_navigation_does_not_hide_a_missing_column(county_bad, tmp_path):
+    home = county_bad / "index.html"
+    html = home.read_bytes()          # the county portal is GBK
+    # a navigation entry whose page no longer exists (HTTP 404), within one click of the home page
+    home.write_bytes(html.replace(b"</ul>", '<li><a href="/jgzn/index.html">机构职能</a></li></ul>'.encode("gbk"), 1))
+    server = serve(county_bad)
+    try:
+        results = check(server.url)
+    finally:
+        server.stop()
+        home.write_bytes(html)
+    column = results["column-grassroots-standard-catalogue"]
+    assert column["status"] == "fail", column["findings"]
+    assert "未发现栏目" in column["findings"][0]["message"]
+
+
+def test_a_crawl_started_at_an_article_gives_no_absence_fail(county_bad):
+    article = sorted((county_bad / "xwzx" / "xhyw").rglob("t*.html"))[0]
+    server = serve(county_bad)
+    try:
+        url = server.url + article.relative_to(county_bad).as_posix()
+        results = check(url)
+    finally:
+        server.stop()
+    for rule in ABSENCE_RULES:
+        if rule in results:
+            assert results[rule]["status"] != "fail", (rule, results[rule]["findings"])
+    unknown = [r for r in ABSENCE_RULES if results.get(r, {}).get("status") == "unknown"]
+    assert "column-grassroots-standard-catalogue" in unknown
+    message = results["column-grassroots-standard-catalogue"]["findings"][0]["message"]
+    assert "是一篇文章" in message
+
+
+def test_a_site_that_answers_only_its_home_page_gives_no_absence_fail(county_bad):
+    home = (county_bad / "index.html").read_bytes()
+    with Routes({"/": (200, {"Content-Type": "text/html"}, home)}) as srv:     # every other path: 404
+        results = check(srv.url)
+    fails = [r for r in ABSENCE_RULES if results.get(r, {}).get("status") == "fail"]
+    assert not fails, [(r, results[r]["findings"][0]["message"]) for r in fails]
+    column = results["column-grassroots-standard-catalogue"]
+    assert column["status"] == "unknown" and "打不开" in column["findings"][0]["message"]
+
+
+def test_what_belongs_on_the_home_page_is_judged_there_however_little_else_answered():
+    """The home page was seen whole: its missing 无障碍 entry is a fact even when the rest of the
+    site answers 404; a column that should be anywhere on the site is not."""
+    from tests.contentkit import run
+    from tests.sitekit import site
+    nav = "".join(f'<li><a href="/c{i}/">栏目{i}</a></li>' for i in range(6))
+    home = f"<html><head><title>某区人民政府</title></head><body><ul class='nav'>{nav}</ul>{'<p>正文</p>' * 30}</body></html>"
+    pages = {"http://x.gov.cn/": home, **{f"http://x.gov.cn/c{i}/": ("", 404, 1) for i in range(6)}}
+    assert run("accessibility_entry", site(pages)).status == "fail"
+    column = run("column_present", site(pages), {"names": ["营商环境"]})
+    assert column.status == "unknown" and "打不开" in column.findings[0].message
