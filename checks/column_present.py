@@ -43,6 +43,14 @@ PARAMS = {
                                   "没有找到相关", "暂无文章"]},
     "link_to_hosts": {"type": "list[str]", "default": None},
     "max_extra_chars": {"type": "int", "default": 10},
+    # texts that contain a name but are another thing (统计公报 is no 政府公报; 市卫生健康局 is an
+    # organisation, not a 卫生健康 column): a link or ColumnName containing one does not count
+    "exclude_names": {"type": "list", "default": []},
+    # addresses that are no column: a search for the word (热门搜索), a service theme of the
+    # province's 政务服务网 (办事 → 医疗卫生)
+    "not_column_urls": {"type": "list[str]",
+                        "default": ["search", "sousuo", "searchword=", "keyword=", "/portal/personal/theme",
+                                    "/portal/legal/theme"]},
     # link texts of hub pages that list columns: an unfetched one could hold the column
     "hub_names": {"type": "list[str]",
                   "default": ["政务公开", "信息公开", "公开目录", "专题专栏", "专题", "专栏", "栏目", "网站地图",
@@ -50,12 +58,20 @@ PARAMS = {
 }
 
 
-def _is_column_link(hit, names, max_extra: int) -> bool:
-    """A link that names the column, not a news headline that mentions it: short text
-    (the name plus a few characters such as 专栏/信息公开), or placed in the navigation."""
+def _excluded(text: str, params) -> bool:
+    return bool(params["exclude_names"]) and bool(matches_any(text, params["exclude_names"]))
+
+
+def _is_column_link(hit, params) -> bool:
+    """A link that names the column, not a news headline that mentions it (short text: the name
+    plus a few characters such as 专栏/信息公开, or placed in the navigation), nor another thing
+    that shares a word with it (exclude_names), nor a search or service-theme address."""
+    url = hit.link.url.lower()
+    if _excluded(hit.link.text, params) or any(w in url for w in params["not_column_urls"]):
+        return False
     if hit.link.position in ("nav", "header"):
         return True
-    return len(norm(hit.link.text)) <= len(norm(hit.matched)) + max_extra
+    return len(norm(hit.link.text)) <= len(norm(hit.matched)) + params["max_extra_chars"]
 
 
 def _mentioned_in_scripts(site, pages, names) -> str:
@@ -89,7 +105,7 @@ def check(site, params, ctx):
     hits, headlines = [], []
     for h in all_hits:
         # split in one pass: `h not in hits` compared whole snapshots, hit by hit
-        (hits if _is_column_link(h, names, params["max_extra_chars"]) else headlines).append(h)
+        (hits if _is_column_link(h, params) else headlines).append(h)
     if params["link_to_hosts"]:
         hosts = params["link_to_hosts"]
         direct = [h for h in hits if _host_ok(h.link.url, hosts)]
@@ -104,7 +120,8 @@ def check(site, params, ctx):
         for page in site.pages:
             if page is home or page.depth > params["max_depth"]:
                 continue
-            named = matches_any(page.meta.get("ColumnName", ""), names) or matches_any(page.title, names)
+            named = next((t for t in (page.meta.get("ColumnName", ""), page.title)
+                          if matches_any(t, names) and not _excluded(t, params)), "")
             if named and (not home_only or normalise_url(page.url) in home_targets):
                 yield Finding("pass", f"找到栏目页面“{page.title or page.meta.get('ColumnName')}”",
                               url=page.final_url, evidence=f"ColumnName={page.meta.get('ColumnName', '')}")

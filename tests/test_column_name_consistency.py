@@ -53,3 +53,39 @@ def test_hub_pages_mixing_columns_are_not_the_articles_list():
                    '<span>2023-02-02</span></li></ul></div></body></html>', depth=1)
     snaps = [snapshot(HOME, "<html><body>home</body></html>"), hub, _article(url, "通知公告", "通知公告", hub.url)]
     assert run("column_name_consistency", Site(HOME, snaps)).status == "pass"
+
+
+# -- a typed column judged from its list alone (issue 15, class 5) --------------------------------
+from zwgk.checks.rulebook import load_rulebook  # noqa: E402
+
+KINDS = next(r for r in load_rulebook().rules if r.id == "column-name-consistency").params["list_kinds"]
+NEWS = ["市领导调研重点项目建设", "全区安全生产工作会议召开", "区政府召开常务会议", "志愿服务活动走进社区",
+        "我区举办招商推介会", "春耕备耕工作有序推进"]
+DOCS = ["江门市新会区人民政府关于印发《新会区促进就业若干措施》的通知", "新会区城市管理办法",
+        "关于进一步规范行政执法的实施意见", "新会区政府投资项目管理规定", "新府规〔2022〕3号 关于调整补贴标准的决定",
+        "新会区住房保障实施细则"]
+
+
+def _typed_site(titles):
+    home = snapshot(HOME, '<html><body><ul class="nav"><li><a href="/gfxwj/">规范性文件</a></li></ul></body></html>')
+    rows = "".join(f'<li><a href="/gfxwj/202301/t2023010{i}_{i}.html">{t}</a><span>2023-01-0{i + 1}</span></li>'
+                   for i, t in enumerate(titles))
+    column = snapshot(HOME + "gfxwj/", f'<html><head><title>规范性文件</title></head><body><ul class="list">{rows}</ul></body></html>',
+                      depth=1, link_text="规范性文件")
+    return Site(HOME, [home, column])
+
+
+def test_a_normative_documents_column_listing_news_warns_from_the_list_alone():
+    result = run("column_name_consistency", _typed_site(NEWS), {"list_kinds": KINDS})
+    assert result.status == "warn", [(f.status, f.message) for f in result.findings]
+    assert "规范性文件" in result.findings[0].message and "市领导调研" in result.findings[0].evidence
+
+
+def test_a_normative_documents_column_listing_documents_passes():
+    result = run("column_name_consistency", _typed_site(DOCS), {"list_kinds": KINDS})
+    assert result.status == "pass", [(f.status, f.message) for f in result.findings]
+
+
+def test_a_short_list_is_not_judged_by_its_titles():
+    result = run("column_name_consistency", _typed_site(NEWS[:3]), {"list_kinds": KINDS})
+    assert result.status == "unknown"
