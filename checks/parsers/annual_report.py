@@ -351,6 +351,9 @@ class Report:
     attachments: list = field(default_factory=list)  # PageSnapshots of PDF/DOCX linked from page
     via: list = field(default_factory=list)          # how it was found (Chinese)
     gkmlpt_date: date | None = None
+    # found only in the unit's report column outside its scope (units YAML report_column): the
+    # city's unified column lists every unit's reports, so only a title naming the unit counts
+    outside: bool = False
 
     @property
     def kind(self) -> str:
@@ -381,8 +384,9 @@ class ReportSearch:
         if own:
             return own, []
         undecided = [r for r in of_year if r.own is None]
-        if undecided and len({r.issuer for r in undecided}) == 1:
-            return undecided, []
+        mine = [r for r in undecided if not r.outside]
+        if mine and len(mine) == len(undecided) and len({r.issuer for r in mine}) == 1:
+            return mine, []
         return [], undecided
 
     def others(self, year: int) -> list:
@@ -406,7 +410,7 @@ def find_reports(site, spec: ReportSpec, unit: dict) -> ReportSearch:
     per_site = _CACHE.setdefault(site, {})
     # only what finding depends on: the rules of one report kind share the search
     key = (spec.names, spec.column_exclude, spec.title_keywords, spec.title_patterns, spec.exclude_keywords, spec.region_prefixes,
-           spec.max_list_pages, unit.get("name", ""), tuple(unit.get("aliases") or ()))
+           spec.max_list_pages, unit.get("name", ""), tuple(unit.get("aliases") or ()), unit.get("report_column"))
     if key not in per_site:
         per_site[key] = _find_reports(site, spec, unit)
     return per_site[key]
@@ -467,13 +471,23 @@ def _find_reports(site, spec: ReportSpec, unit: dict) -> ReportSearch:
         seen_cols.add(k)
         columns.append(link.url)
         why = site.why_unseen(link.url)
-        if link.url not in site.scope:
+        if link.url not in site.scope and not (site.report_column is not None and link.url in site.report_column):
             unseen.append((link.url, "栏目链接指向本单位抓取范围以外" + (f"（{why}）" if why else "")))
             continue
         pages = list_pages(site, link.url, max_pages=spec.max_list_pages)
         if not pages:
             unseen.append((link.url, why or "栏目页面不是可解析的网页"))
         col_pages.extend(pages)
+    # the unit's report column named by the registry, wherever it is (the city's 年报 column)
+    registered = unit.get("report_column")
+    if registered and list_key(registered) not in seen_cols:
+        seen_cols.add(list_key(registered))
+        columns.append(registered)
+        pages = list_pages(site, registered, max_pages=spec.max_list_pages)
+        if not pages:
+            unseen.append((registered, site.why_unseen(registered) or "栏目页面不是可解析的网页"))
+        col_pages.extend(pages)
+    column_only = [s for s in site.report_column_snapshots if s.ok] if site.report_column is not None else []
     spec_names = [m for m in (norm(n) for n in spec.names) if m]
     for page in site.pages:
         col = norm(f"{page.meta.get('ColumnName', '')} {page.meta.get('ColumnType', '')}")
@@ -516,7 +530,7 @@ def _find_reports(site, spec: ReportSpec, unit: dict) -> ReportSearch:
     found: dict[str, Report] = {}
     col_list_keys = {list_key(p.final_url) for p in col_pages}
 
-    def add(url, title, tm, via):
+    def add(url, title, tm, via, outside=False):
         k = normalise_url(url)
         snap = site.get(url)
         if snap is not None:
@@ -527,14 +541,20 @@ def _find_reports(site, spec: ReportSpec, unit: dict) -> ReportSearch:
             rep = found[k] = Report(url=snap.final_url if snap is not None else url, title=title, year=tm.year,
                                     issuer=tm.issuer, own=is_own(tm.issuer, names, spec.region_prefixes),
                                     page=snap if usable else None,
-                                    why_unseen="" if usable else (site.why_unseen(url) or "不是可读的网页或附件"))
+                                    why_unseen="" if usable else (site.why_unseen(url) or "不是可读的网页或附件"),
+                                    outside=outside)
+        elif rep.outside and outside and tm.issuer and not rep.issuer:
+            rep.title, rep.issuer = title, tm.issuer        # the report's own title names its unit
+        rep.outside = rep.outside and outside
         if via not in rep.via:
             rep.via.append(via)
         return rep
 
     scanned = 0
-    for page in site.pages:
+    column_only_keys = {normalise_url(p.final_url) for p in column_only}
+    for page in site.pages + [p for p in column_only if p.html]:
         scanned += 1
+        outside = normalise_url(page.final_url) in column_only_keys
         truncated = None
         in_col = list_key(page.final_url) in col_list_keys
         for link in page.links:
@@ -546,20 +566,20 @@ def _find_reports(site, spec: ReportSpec, unit: dict) -> ReportSearch:
             if tm is None or tm.year is None:
                 continue
             via = f"栏目列表 {page.final_url}" if in_col else f"页面 {page.final_url} 上的链接"
-            add(link.url, text, tm, via)
+            add(link.url, text, tm, via, outside)
         # the page itself is a report (reached through a link that did not name it)
         tm = match_title(_page_title(page), spec)
         if tm and tm.year:
-            add(page.final_url, _page_title(page), tm, "页面标题/元数据")
+            add(page.final_url, _page_title(page), tm, "页面标题/元数据", outside)
     # attachments reached by a link that did not name them (附件1.pdf): their text names them
-    for snap in site.internal:
+    for snap in site.internal + column_only:
         if not snap.ok or not snap.doc_text or normalise_url(snap.final_url) in found:
             continue
         head = _nfkc(snap.doc_text[:400])
         for line in [fold(x) for x in head.splitlines() if x.strip()][:6]:
             tm = match_title(line, spec)
             if tm and tm.year:
-                add(snap.final_url, line, tm, "附件正文标题")
+                add(snap.final_url, line, tm, "附件正文标题", normalise_url(snap.final_url) in column_only_keys)
                 break
     # the gkmlpt platform's lists (Guangdong): rows with their own dates
     rows_fn = getattr(site, "gkmlpt_rows", None)
@@ -569,8 +589,13 @@ def _find_reports(site, spec: ReportSpec, unit: dict) -> ReportSearch:
             rep = add(row.url, row.title, tm, f"信息公开平台列表 {row.list_url}")
             rep.gkmlpt_date = rep.gkmlpt_date or row.date
 
+    # outside the unit's scope only a title naming the unit makes a report its own
+    for rep in found.values():
+        if rep.outside:
+            rep.own = is_own(rep.issuer, names, spec.region_prefixes) if rep.issuer else None
+
     # 3. every list row that links a report, with the row's date (whatever its link text says)
-    pages_ok = {normalise_url(p.final_url) for p in site.pages}
+    pages_ok = {normalise_url(p.final_url) for p in site.pages} | column_only_keys
     for rep in found.values():
         keys = {normalise_url(rep.url)} | ({normalise_url(rep.page.url)} if rep.page is not None else set())
         for key in keys:
