@@ -9,7 +9,11 @@ text or ColumnName/ColumnType naming it, its list pages), through any link or pa
 names a report of this kind (`title_keywords`/`title_patterns`; years as 2022年, ２０２２年度,
 二〇二二年), and through PDF/DOCX attachments whose text names one. Reports of other units listed
 on the site (a county's column lists its departments' reports) are told apart by the title's
-issuer. A report is dated from every signal it carries — PubDate meta, the visible 发布时间/
+issuer. A unit whose reports sit in a column outside its own site (a department channel's
+reports in the city's unified 年报 column) has it named in the registry (`report_column:`): the
+crawl fetches that column and its reports too, and a report found only there counts when its
+title (the list's or the page's own) names the unit; one whose title names no unit there is
+never taken as the unit's. A report is dated from every signal it carries — PubDate meta, the visible 发布时间/
 发布日期 near the title, the list row's date, the URL's date (t20220225_), Last-Modified — and
 judged by the first of `date_signal_order`; signals that disagree by more than
 `date_tolerance_days` are a `warn` of their own. Generic: the 政府信息公开工作年度报告 (items 58, 9)

@@ -269,5 +269,8 @@ def load_units(path: str | Path | None = None) -> list[dict]:
         scope = raw.get("scope")
         if scope is not None and (not isinstance(scope, str) or not scope.startswith(("http://", "https://"))):
             raise RulebookError(f"{where}: 单位 {name}: scope 须为 http(s) 地址前缀")
+        column = raw.get("report_column")     # the unit's reports in a column outside its site
+        if column is not None and (not isinstance(column, str) or not column.startswith(("http://", "https://"))):
+            raise RulebookError(f"{where}: 单位 {name}: report_column 须为 http(s) 地址（年报栏目）, 实为 {column!r}")
         units.append(_strip_lines(raw))
     return units

@@ -116,6 +116,10 @@ class Site:
         self.start_url = start_url
         self.scope = Scope(start_url, scope)   # remembers its answers per URL
         self.unit = unit or {}
+        # the unit's report column outside its scope (units YAML `report_column:`): crawled with
+        # the unit, read by the report checks only (its pages are the city portal's, not the unit's)
+        column = self.unit.get("report_column")
+        self.report_column = Scope(column) if column else None
         self.snapshots: list[PageSnapshot] = list(snapshots)
         self.budget_refused = [normalise_url(u) for u in budget_refused]
         self._refused = set(self.budget_refused)
@@ -165,8 +169,20 @@ class Site:
 
     @property
     def internal(self) -> list[PageSnapshot]:
-        """Every in-scope fetch, except a platform probe that found nothing (nobody linked it)."""
-        return [s for s in self.snapshots if not s.external and not (s.probe and not s.ok)]
+        """Every in-scope fetch, except a platform probe that found nothing (nobody linked it),
+        and the pages fetched only for the report column."""
+        return [s for s in self.snapshots if not s.external and not (s.probe and not s.ok)
+                and not self.in_report_column_only(s)]
+
+    def in_report_column_only(self, snap: PageSnapshot) -> bool:
+        """Fetched for the unit's report column outside its own scope (units YAML report_column)."""
+        return (self.report_column is not None and not snap.external and snap.url not in self.scope
+                and snap.url in self.report_column)
+
+    @property
+    def report_column_snapshots(self) -> list[PageSnapshot]:
+        """The fetches of the unit's report column outside its scope: its pages and reports."""
+        return [s for s in self.snapshots if self.in_report_column_only(s)]
 
     def gkmlpt_rows(self):
         """Articles listed by the gkmlpt platform's API (zwgk.page.gkmlpt.Row), with their

@@ -116,7 +116,8 @@ def crawl_units(units: list[dict], keywords, max_pages: int, on_snapshot=None,
             yield runner.crawl(crawler, start_url=unit["url"], scope=unit.get("scope"),
                                on_snapshot=lambda snap, _u=unit: sink(_u, snap),
                                max_pages=unit.get("max_pages", max_pages), keywords=keywords,
-                               unit_name=unit["name"], previous_pages=previous_pages)
+                               unit_name=unit["name"], previous_pages=previous_pages,
+                               report_column=unit.get("report_column"))
         except Exception as exc:  # noqa: BLE001 — one unit's failure must not stop the audit
             outcome.error = f"抓取失败：{exc.__class__.__name__}: {exc}"[:300]
             logging.getLogger("zwgk").exception("crawl of %s failed", unit["name"])

@@ -48,9 +48,11 @@ class Scope:
 
     `https://city.gov.cn/bmpd/fgj/index.html` scopes to `city.gov.cn` + `/bmpd/fgj/`; a bare
     host scopes to the whole host. An explicit scope prefix (units YAML `scope:`) overrides.
+    `also`: further URL prefixes the crawl may enter (a unit's report column on the city
+    portal, units YAML `report_column:`), each scoped the same way.
     """
 
-    def __init__(self, start_url: str, prefix: str | None = None):
+    def __init__(self, start_url: str, prefix: str | None = None, also=()):
         base = urlsplit(normalise_url(prefix or start_url))
         self.host = base.hostname or ""
         self.port = base.port or default_port(base.scheme)
@@ -59,6 +61,7 @@ class Scope:
             path = posixpath.dirname(path).rstrip("/") + "/"    # /index.html -> / (not //)
         self.path = path
         self.prefix_url = f"{base.scheme}://{base.netloc}{path}"
+        self.also = tuple(Scope(u) for u in also if u)
         self._answers: dict[str, bool] = {}
 
     def __contains__(self, url: str) -> bool:
@@ -75,6 +78,9 @@ class Scope:
             return self._contains(url)
 
     def _contains(self, url: str) -> bool:
+        return self._own(url) or any(url in s for s in self.also)
+
+    def _own(self, url: str) -> bool:
         try:
             p = urlsplit(url)
             port = p.port or default_port(p.scheme)
@@ -90,12 +96,13 @@ class Scope:
 
     def same_host(self, url: str) -> bool:
         try:
-            return (urlsplit(url).hostname or "").lower() == self.host
+            host = (urlsplit(url).hostname or "").lower()
         except ValueError:
             return False
+        return host == self.host or any(host == s.host for s in self.also)
 
     def describe(self) -> str:
-        return f"{self.host}:{self.port}{self.path}"
+        return " + ".join([f"{self.host}:{self.port}{self.path}", *(s.describe() for s in self.also)])
 
 
 def extension(url: str) -> str:

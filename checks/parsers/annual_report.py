@@ -83,6 +83,12 @@ FIND_PARAMS = {
     "headings": {"type": "list", "default": [
         "一、总体情况", "二、主动公开政府信息情况", "三、收到和处理政府信息公开申请情况",
         "四、政府信息公开行政复议、行政诉讼情况", "五、存在的主要问题及改进情况", "六、其他需要报告的事项"]},
+    # the meaning of each part beyond the template's words, by its numeral: `terms` (groups
+    # of words, one of each group in order: the part under another wording), `hints` (a
+    # heading with one of these resembles the part: a warn, not a fail), `exclude` (words of
+    # the lines that look like the part's heading but are not, such as the table's row labels)
+    "heading_terms": {"type": "dict", "default": {}},
+    "max_heading_chars": {"type": "int", "default": 40},     # a heading line is short
     "max_list_pages": {"type": "int", "default": 20},
 }
 SIGNALS = ("pubdate", "visible", "list", "url", "last_modified")
@@ -109,6 +115,22 @@ def validate_params(params: dict) -> None:
         alts = h if isinstance(h, list) else [h]
         if not alts or not all(isinstance(a, str) and _HEADING.match(unicodedata.normalize("NFKC", a)) for a in alts):
             raise ParamError(f"参数 headings 的条目应为“一、总体情况”式的标题或其同义标题列表，实为 {h!r}")
+    numerals = {_HEADING.match(unicodedata.normalize("NFKC", h if isinstance(h, str) else h[0])).group(1)
+                for h in params.get("headings") or FIND_PARAMS["headings"]["default"]}
+    for numeral, entry in (params.get("heading_terms") or {}).items():
+        where = f"参数 heading_terms.{numeral}"
+        if numeral not in numerals:
+            raise ParamError(f"{where}：headings 中没有编号为“{numeral}”的部分（可用: {'、'.join(sorted(numerals))}）")
+        if not isinstance(entry, dict) or set(entry) - {"terms", "hints", "exclude"}:
+            raise ParamError(f"{where} 应为含 terms/hints/exclude 的映射，实为 {entry!r}")
+        groups = entry.get("terms") or []
+        if not isinstance(groups, list) or not all(
+                isinstance(g, list) and g and all(isinstance(w, str) and _key(w) for w in g) for g in groups):
+            raise ParamError(f"{where}.terms 应为词组列表（每组为非空词列表，依次出现），实为 {groups!r}")
+        for k in ("hints", "exclude"):
+            words = entry.get(k) or []
+            if not isinstance(words, list) or not all(isinstance(w, str) and _key(w) for w in words):
+                raise ParamError(f"{where}.{k} 应为词列表，实为 {words!r}")
     for p in params.get("title_patterns") or []:
         try:
             re.compile(p)
@@ -132,6 +154,9 @@ class ReportSpec:
     headings: tuple             # ((numeral, (body, alt body, ...)), ...)
     max_list_pages: int
     column_exclude: tuple = ()
+    # numeral -> (term groups, hints, excludes), all keyed (_key); see FIND_PARAMS heading_terms
+    heading_terms: tuple = ()
+    max_heading_chars: int = 40
     norm_keywords: tuple = ()   # title_keywords and exclude_keywords, normalised once
     norm_excludes: tuple = ()
 
@@ -156,6 +181,12 @@ class ReportSpec:
             date_tolerance_days=int(get("date_tolerance_days")), compare_last_modified=bool(get("compare_last_modified")),
             template_year=int(get("template_year")), headings=tuple(headings), max_list_pages=int(get("max_list_pages")),
             column_exclude=tuple(k for k in (norm(x) for x in get("column_exclude") or ()) if k),
+            heading_terms=tuple(sorted(
+                (numeral, (tuple(tuple(_key(w) for w in g) for g in entry.get("terms") or ()),
+                           tuple(_key(w) for w in entry.get("hints") or ()),
+                           tuple(_key(w) for w in entry.get("exclude") or ())))
+                for numeral, entry in (get("heading_terms") or {}).items())),
+            max_heading_chars=int(get("max_heading_chars")),
             norm_keywords=tuple(k for k in (norm(x) for x in params["title_keywords"]) if k),
             norm_excludes=tuple(k for k in (norm(x) for x in get("exclude_keywords") or ()) if k))
 
@@ -246,7 +277,13 @@ def _match_title(title, keywords, patterns, excludes) -> TitleMatch | None:
     chosen = before[-1] if before else (found[0] if found else None)
     if chosen is None:
         return TitleMatch(None, "")
-    issuer = t[:chosen[0]]
+    # the issuer comes before the year (新会区2022年…), between the year and the report's name
+    # (2022年上海市政府信息公开…), or before the name when the year follows it
+    # (洪山区人民政府信息公开工作年度报告(2023年度))
+    if chosen[0] <= pos:
+        issuer = t[:chosen[0]] or re.sub(r"^度", "", t[chosen[1]:pos])
+    else:
+        issuer = t[:pos]
     issuer = re.sub(r"(关于|的|对)$", "", issuer)
     return TitleMatch(chosen[2], issuer)
 
@@ -267,6 +304,10 @@ def is_own(issuer: str, unit_names, region_prefixes) -> bool | None:
     names = [norm(n) for n in unit_names if n and re.search(r"[\u4e00-\u9fff]", n)]
     if not names:
         return None
+    region = re.sub(r"(人民政府|政府)$", "", issuer)
+    if region in {norm(p) for p in region_prefixes if norm(p)}:
+        # the region's own government: not the 江门市发展和改革局 whose name starts with it
+        return any(n == region or re.match(r"(人民政府|政府)", n[len(region):]) for n in names if n.startswith(region))
     forms = [issuer]
     stripped = issuer
     for prefix in region_prefixes:
@@ -310,6 +351,9 @@ class Report:
     attachments: list = field(default_factory=list)  # PageSnapshots of PDF/DOCX linked from page
     via: list = field(default_factory=list)          # how it was found (Chinese)
     gkmlpt_date: date | None = None
+    # found only in the unit's report column outside its scope (units YAML report_column): the
+    # city's unified column lists every unit's reports, so only a title naming the unit counts
+    outside: bool = False
 
     @property
     def kind(self) -> str:
@@ -340,8 +384,9 @@ class ReportSearch:
         if own:
             return own, []
         undecided = [r for r in of_year if r.own is None]
-        if undecided and len({r.issuer for r in undecided}) == 1:
-            return undecided, []
+        mine = [r for r in undecided if not r.outside]
+        if mine and len(mine) == len(undecided) and len({r.issuer for r in mine}) == 1:
+            return mine, []
         return [], undecided
 
     def others(self, year: int) -> list:
@@ -365,7 +410,7 @@ def find_reports(site, spec: ReportSpec, unit: dict) -> ReportSearch:
     per_site = _CACHE.setdefault(site, {})
     # only what finding depends on: the rules of one report kind share the search
     key = (spec.names, spec.column_exclude, spec.title_keywords, spec.title_patterns, spec.exclude_keywords, spec.region_prefixes,
-           spec.max_list_pages, unit.get("name", ""), tuple(unit.get("aliases") or ()))
+           spec.max_list_pages, unit.get("name", ""), tuple(unit.get("aliases") or ()), unit.get("report_column"))
     if key not in per_site:
         per_site[key] = _find_reports(site, spec, unit)
     return per_site[key]
@@ -426,13 +471,23 @@ def _find_reports(site, spec: ReportSpec, unit: dict) -> ReportSearch:
         seen_cols.add(k)
         columns.append(link.url)
         why = site.why_unseen(link.url)
-        if link.url not in site.scope:
+        if link.url not in site.scope and not (site.report_column is not None and link.url in site.report_column):
             unseen.append((link.url, "栏目链接指向本单位抓取范围以外" + (f"（{why}）" if why else "")))
             continue
         pages = list_pages(site, link.url, max_pages=spec.max_list_pages)
         if not pages:
             unseen.append((link.url, why or "栏目页面不是可解析的网页"))
         col_pages.extend(pages)
+    # the unit's report column named by the registry, wherever it is (the city's 年报 column)
+    registered = unit.get("report_column")
+    if registered and list_key(registered) not in seen_cols:
+        seen_cols.add(list_key(registered))
+        columns.append(registered)
+        pages = list_pages(site, registered, max_pages=spec.max_list_pages)
+        if not pages:
+            unseen.append((registered, site.why_unseen(registered) or "栏目页面不是可解析的网页"))
+        col_pages.extend(pages)
+    column_only = [s for s in site.report_column_snapshots if s.ok] if site.report_column is not None else []
     spec_names = [m for m in (norm(n) for n in spec.names) if m]
     for page in site.pages:
         col = norm(f"{page.meta.get('ColumnName', '')} {page.meta.get('ColumnType', '')}")
@@ -475,7 +530,7 @@ def _find_reports(site, spec: ReportSpec, unit: dict) -> ReportSearch:
     found: dict[str, Report] = {}
     col_list_keys = {list_key(p.final_url) for p in col_pages}
 
-    def add(url, title, tm, via):
+    def add(url, title, tm, via, outside=False):
         k = normalise_url(url)
         snap = site.get(url)
         if snap is not None:
@@ -486,14 +541,20 @@ def _find_reports(site, spec: ReportSpec, unit: dict) -> ReportSearch:
             rep = found[k] = Report(url=snap.final_url if snap is not None else url, title=title, year=tm.year,
                                     issuer=tm.issuer, own=is_own(tm.issuer, names, spec.region_prefixes),
                                     page=snap if usable else None,
-                                    why_unseen="" if usable else (site.why_unseen(url) or "不是可读的网页或附件"))
+                                    why_unseen="" if usable else (site.why_unseen(url) or "不是可读的网页或附件"),
+                                    outside=outside)
+        elif rep.outside and outside and tm.issuer and not rep.issuer:
+            rep.title, rep.issuer = title, tm.issuer        # the report's own title names its unit
+        rep.outside = rep.outside and outside
         if via not in rep.via:
             rep.via.append(via)
         return rep
 
     scanned = 0
-    for page in site.pages:
+    column_only_keys = {normalise_url(p.final_url) for p in column_only}
+    for page in site.pages + [p for p in column_only if p.html]:
         scanned += 1
+        outside = normalise_url(page.final_url) in column_only_keys
         truncated = None
         in_col = list_key(page.final_url) in col_list_keys
         for link in page.links:
@@ -505,20 +566,20 @@ def _find_reports(site, spec: ReportSpec, unit: dict) -> ReportSearch:
             if tm is None or tm.year is None:
                 continue
             via = f"栏目列表 {page.final_url}" if in_col else f"页面 {page.final_url} 上的链接"
-            add(link.url, text, tm, via)
+            add(link.url, text, tm, via, outside)
         # the page itself is a report (reached through a link that did not name it)
         tm = match_title(_page_title(page), spec)
         if tm and tm.year:
-            add(page.final_url, _page_title(page), tm, "页面标题/元数据")
+            add(page.final_url, _page_title(page), tm, "页面标题/元数据", outside)
     # attachments reached by a link that did not name them (附件1.pdf): their text names them
-    for snap in site.internal:
+    for snap in site.internal + column_only:
         if not snap.ok or not snap.doc_text or normalise_url(snap.final_url) in found:
             continue
         head = _nfkc(snap.doc_text[:400])
         for line in [fold(x) for x in head.splitlines() if x.strip()][:6]:
             tm = match_title(line, spec)
             if tm and tm.year:
-                add(snap.final_url, line, tm, "附件正文标题")
+                add(snap.final_url, line, tm, "附件正文标题", normalise_url(snap.final_url) in column_only_keys)
                 break
     # the gkmlpt platform's lists (Guangdong): rows with their own dates
     rows_fn = getattr(site, "gkmlpt_rows", None)
@@ -528,8 +589,13 @@ def _find_reports(site, spec: ReportSpec, unit: dict) -> ReportSearch:
             rep = add(row.url, row.title, tm, f"信息公开平台列表 {row.list_url}")
             rep.gkmlpt_date = rep.gkmlpt_date or row.date
 
+    # outside the unit's scope only a title naming the unit makes a report its own
+    for rep in found.values():
+        if rep.outside:
+            rep.own = is_own(rep.issuer, names, spec.region_prefixes) if rep.issuer else None
+
     # 3. every list row that links a report, with the row's date (whatever its link text says)
-    pages_ok = {normalise_url(p.final_url) for p in site.pages}
+    pages_ok = {normalise_url(p.final_url) for p in site.pages} | column_only_keys
     for rep in found.values():
         keys = {normalise_url(rep.url)} | ({normalise_url(rep.page.url)} if rep.page is not None else set())
         for key in keys:
@@ -691,6 +757,7 @@ class ReportContent:
     reviews: list | None = None
     reviews_problem: str = ""
     problem: str = ""           # why the content could not be read at all
+    parts: list = field(default_factory=list)   # [PartMatch]: which heading was taken for each part
 
 
 def _cell_text(el) -> str:
@@ -824,14 +891,14 @@ def _main_element(doc, spec):
     found, else a usual content container, else the body."""
     bodies = doc.xpath("//body")
     if bodies:
-        want = len(_find_headings(_nfkc(_visible_text(bodies[0])), spec)[0])
+        want = len(_find_headings(_nfkc(_visible_lines(bodies[0])), spec)[0])
         if want >= 2:
             # the intro sentence (本报告共分6个部分：总体情况、…) names every part too, so the
             # element must hold as many numbered headings as the whole page does
             els = doc.xpath("//body//*[contains(., '总体情况') or contains(., '主动公开')]"
                             "[not(self::script) and not(self::style)]")
             for el in sorted(els, key=lambda e: len(e.text_content())):
-                if len(_find_headings(_nfkc(_visible_text(el)), spec)[0]) >= want:
+                if len(_find_headings(_nfkc(_visible_lines(el)), spec)[0]) >= want:
                     return el
     for xp in ("//*[@id='zoom']", "//*[contains(@class,'TRS_Editor')]", "//*[contains(@class,'article-content')]",
                "//*[contains(@class,'content')]", "//article", "//body"):
@@ -841,25 +908,239 @@ def _main_element(doc, spec):
     return doc
 
 
-def _visible_text(el) -> str:
-    return fold(" ".join(el.xpath(".//text()[not(ancestor::script) and not(ancestor::style)]")))
+# Elements that start a line of their own: a heading is a line, however the page styles it.
+_BLOCK_TAGS = frozenset("p div br li ul ol dl dt dd table tr td th thead tbody tfoot caption h1 h2 h3 h4 h5 "
+                        "h6 section article header footer aside nav blockquote pre center form hr address "
+                        "figure figcaption main".split())
+
+
+def _visible_lines(el) -> str:
+    """The visible text of el (scripts and styles left out), one line per block (paragraph,
+    cell, <br>), each line folded: the page's words and numbers, with its line breaks."""
+    pieces: list = []       # strings, and None for a line break
+    stack = [(el, False)]
+    while stack:
+        node, closing = stack.pop()
+        tag = node.tag if isinstance(node.tag, str) else None
+        if closing:
+            if tag in _BLOCK_TAGS:
+                pieces.append(None)
+            if node is not el and node.tail:
+                pieces.append(node.tail)
+            continue
+        if tag is None or tag in ("script", "style", "template"):
+            if node is not el and node.tail:     # a comment's or a script's tail is page text
+                pieces.append(node.tail)
+            continue
+        if tag in _BLOCK_TAGS:
+            pieces.append(None)
+        if node.text:
+            pieces.append(node.text)
+        stack.append((node, True))
+        stack.extend((child, False) for child in reversed(node))
+    lines, current = [], []
+    for piece in pieces + [None]:
+        if piece is None:
+            line = fold(" ".join(current))
+            if line:
+                lines.append(line)
+            current = []
+        else:
+            current.append(piece)
+    return "\n".join(lines)
+
+
+# --------------------------------------------------------------------------------------------
+# Headings: the six parts of the template, matched by meaning on short numbered lines.
+# Numbering at the start of a line (NFKC-folded): 第一部分 / 一、 一. 一 / 1. 1、 / (一).
+_NUMBERING = (
+    ("part", re.compile(r"第\s*([一二三四五六七八九十]{1,3})\s*部\s*分\s*[、.,:]?\s*")),
+    ("cn", re.compile(r"([一二三四五六七八九十]{1,3})\s*(?:[、.,:]\s*|\s+)")),
+    ("arabic", re.compile(r"(\d{1,2})\s*[.、](?!\d)\s*")),
+    ("paren", re.compile(r"\(\s*([一二三四五六七八九十]{1,3})\s*\)\s*")),
+)
+_STYLE_NAMES = {"part": "第一部分", "cn": "一、", "arabic": "1.", "paren": "(一)", "": "无编号"}
+_SENTENCE_END = re.compile(r"[。;!?]")
+_RUN_IN_END = re.compile(r"[\s,:。;!?]")
+_CN_NUM = {c: i for i, c in enumerate("一二三四五六七八九十", 1)}
+
+
+def _numeral_value(raw: str) -> int | None:
+    if raw.isdigit():
+        return int(raw)
+    if len(raw) == 1:
+        return _CN_NUM.get(raw)
+    if len(raw) == 2 and raw[0] == "十":
+        return 10 + _CN_NUM.get(raw[1], 0)
+    if len(raw) == 2 and raw[1] == "十":
+        return 10 * _CN_NUM.get(raw[0], 0)
+    return None
+
+
+@dataclass(frozen=True)
+class PartMatch:
+    """Which heading of the report was taken for one part of the template, and how it matched.
+
+    how: "template" (the template's words), "terms" (the part's key words in another wording),
+    "inline" (the template's words inside a longer line, not on a line of their own),
+    "hint" (resembles the part, but departs from its words), "misnumbered" (the part's words
+    under another number or none), "missing" (nothing resembling the part)."""
+    numeral: str
+    label: str              # the template's heading of the part
+    how: str
+    heading: str = ""       # the line taken, as the report writes it
+    position: int = -1      # where it starts in the text
+    note: str = ""          # for a warn: in what it departs from the template (Chinese)
+
+    @property
+    def found(self) -> bool:
+        return self.how != "missing"
+
+    @property
+    def variant(self) -> bool:
+        return self.how in ("hint", "misnumbered")
+
+
+@dataclass(frozen=True)
+class _Line:
+    style: str              # a key of _NUMBERING, or "" for a line without numbering
+    number: int | None
+    body: str               # the heading's words, keyed (_key), up to the first sentence end
+    text: str               # the line as written (folded)
+    position: int
+
+
+def _heading_lines(text: str, max_chars: int) -> list[_Line]:
+    out = []
+    lines = text.split("\n")
+    offsets, at = [], 0
+    for raw in lines:
+        offsets.append(at)
+        at += len(raw) + 1
+    for i, raw in enumerate(lines):
+        line = raw.strip()
+        if not line:
+            continue
+        style, number, rest = "", None, line
+        for name, pat in _NUMBERING:
+            m = pat.match(line)
+            if m:
+                style, number, rest = name, _numeral_value(m.group(1)), line[m.end():]
+                break
+        head = _SENTENCE_END.split(rest, 1)[0]
+        if not _key(head) and style:
+            # the numbering alone on its line (a centred 第一部分), its words on the next line
+            following = next((x.strip() for x in lines[i + 1:i + 3] if x.strip()), "")
+            head = _SENTENCE_END.split(following, 1)[0]
+        numbering = len(_key(line[:len(line) - len(rest)]))
+        body = _key(head)
+        shown = line if len(line) <= max_chars + 10 else line[:max_chars] + "…"
+        if style and numbering + len(body) > max_chars:
+            # a heading run into its paragraph (<p><b>五、存在问题及改进情况</b>2023年，…</p>):
+            # the heading is the line up to its first break
+            head = _RUN_IN_END.split(rest.strip(), 1)[0]
+            body, shown = _key(head), line[:len(line) - len(rest)] + head
+        if not body or numbering + len(body) > max_chars:
+            continue
+        out.append(_Line(style, number, body, shown, offsets[i] + (len(raw) - len(raw.lstrip()))))
+    return out
+
+
+def _in_order(body: str, groups) -> bool:
+    at = 0
+    for group in groups:
+        hits = [(body.find(w, at), w) for w in group if body.find(w, at) >= 0]
+        if not hits:
+            return False
+        i, w = min(hits)
+        at = i + len(w)
+    return True
+
+
+_LEVELS = ("template", "terms", "hint")
+
+
+def _level(body: str, bodies, terms) -> str | None:
+    """How a heading's words match one part: "template", "terms", "hint" or None."""
+    groups, hints, exclude = terms
+    if any(x and x in body for x in exclude):
+        return None
+    if any(b and b in body for b in bodies):
+        return "template"
+    if groups and _in_order(body, groups):
+        return "terms"
+    if any(h and h in body for h in hints):
+        return "hint"
+    return None
+
+
+def find_parts(text: str, spec) -> list[PartMatch]:
+    """The heading taken for each part of the template (spec.headings), in the template's order.
+
+    Headings are short lines (spec.max_heading_chars) that start with a numbering; the report's
+    own numbering of its parts (一、, 第一部分, 1., or (一) when nothing else numbers them) is the
+    one that names the most parts, so that sub-headings ((一)主动公开政府信息情况 under 一、) are
+    never taken for parts. A part is matched by the template's words, then by its key words in
+    order (spec.heading_terms), then by a hint (a warn); a line already taken is not taken twice.
+    A part still missing may be found under another number or none (a warn), or inside a longer
+    line in the template's words (as before headings were read as lines). Else it is missing."""
+    terms_of = dict(spec.heading_terms)
+    parts = [(numeral, bodies, label, _numeral_value(numeral), terms_of.get(numeral, ((), (), ())))
+             for numeral, bodies, label in spec.headings]
+    lines = _heading_lines(text, spec.max_heading_chars)
+    levels = {}             # (line index, part index) -> level
+    for li, line in enumerate(lines):
+        for pi, (_, bodies, _, _, terms) in enumerate(parts):
+            lv = _level(line.body, bodies, terms)
+            if lv:
+                levels[li, pi] = lv
+
+    def score(style):
+        return len({pi for (li, pi), lv in levels.items() if lines[li].style == style
+                    and lines[li].number == parts[pi][3] and lv != "hint"})
+    scores = {name: score(name) for name, _ in _NUMBERING}
+    style = max(scores, key=lambda n: (scores[n], n == "cn"))     # the template's 一、 on a tie
+    taken, out, keyed = set(), [None] * len(parts), None
+    for pi, (numeral, bodies, label, number, _) in enumerate(parts):
+        own = [(_LEVELS.index(lv), lines[li].position, li) for (li, p), lv in levels.items()
+               if p == pi and lines[li].style == style and lines[li].number == number]
+        if own:
+            rank, _, li = min(own)
+            taken.add(li)
+            how = _LEVELS[rank]
+            note = f"用语与格式“{label}”不同" if how == "hint" else ""
+            out[pi] = PartMatch(numeral, label, how, lines[li].text, lines[li].position, note)
+    for pi, (numeral, bodies, label, number, _) in enumerate(parts):
+        if out[pi] is not None:
+            continue
+        other = [(lines[li].position, li) for (li, p), lv in levels.items()
+                 if p == pi and li not in taken and lv != "hint"
+                 and (lines[li].style == style or (lines[li].style == "" and lines[li].body in bodies))]
+        if other:
+            _, li = min(other)
+            taken.add(li)
+            line = lines[li]
+            why = f"编号不符（格式中为第{numeral}部分）" if line.style else "未编号"
+            out[pi] = PartMatch(numeral, label, "misnumbered", line.text, line.position,
+                                f"{why}，内容对应格式“{label}”")
+            continue
+        if keyed is None:
+            keyed, pos = _keyed(text)
+        hits = [keyed.find(numeral + b) for b in bodies if b]
+        hits = [h for h in hits if h >= 0]
+        if hits:
+            at = pos[min(hits)]
+            out[pi] = PartMatch(numeral, label, "inline", fold(text[at:at + len(label) + 4]), at)
+            continue
+        out[pi] = PartMatch(numeral, label, "missing")
+    return out
 
 
 def _find_headings(text: str, spec) -> tuple[list, list, dict]:
-    keyed, pos = _keyed(text)
-    found, missing, positions = [], [], {}
-    for numeral, alts, label in spec.headings:
-        hit = None
-        for body in alts:
-            i = keyed.find(numeral + body)
-            if i >= 0 and (hit is None or i < hit):
-                hit = i
-        if hit is None:
-            missing.append(label)
-        else:
-            found.append(label)
-            positions[label] = pos[hit]
-    return found, missing, positions
+    """(labels of the parts found, labels of the parts missing, label -> position)."""
+    parts = find_parts(text, spec)
+    return ([p.label for p in parts if p.found], [p.label for p in parts if not p.found],
+            {p.label: p.position for p in parts if p.found})
 
 
 _PAGE_NOISE = re.compile(r"第\s*\d+\s*页|共\s*\d+\s*页|[-—]\s*\d+\s*[-—]|Page\s*\d+(\s*of\s*\d+)?", re.I)
@@ -918,7 +1199,8 @@ def parse_content(site, report: Report, spec: ReportSpec) -> ReportContent:
     """The report's headings and tables, from its HTML page or its PDF/DOCX text (cached per site:
     every unit's near-copy check reads its peers' reports)."""
     per_site = _CACHE.setdefault(site, {})
-    key = ("content", report.url, report.year, spec.headings, spec.template_year)
+    key = ("content", report.url, report.year, spec.headings, spec.heading_terms, spec.max_heading_chars,
+           spec.template_year)
     if key not in per_site:
         per_site[key] = _parse_content(site, report, spec)
     return per_site[key]
@@ -932,25 +1214,26 @@ def _parse_content(site, report: Report, spec: ReportSpec) -> ReportContent:
         doc = site.doc(page)
         if doc is not None:
             main = _main_element(doc, spec)
-            text = _nfkc(_visible_text(main))
-            found, missing, positions = _find_headings(text, spec)
-            sources.append(("html", page.final_url, text, found, missing, positions, main))
+            text = _nfkc(_visible_lines(main))
+            parts = find_parts(text, spec)
+            sources.append(("html", page.final_url, text, parts, main))
     atts = list(report.attachments)
     if page is not None and not page.html:
         atts.insert(0, page)
     for att in atts:
         if att.doc_text:
             text = _nfkc(att.doc_text)
-            found, missing, positions = _find_headings(text, spec)
             kind = "pdf" if att.doc_text and ("pdf" in (att.content_type or "").lower()
                                               or att.final_url.lower().endswith(".pdf")) else "docx"
-            sources.append((kind, att.final_url, text, found, missing, positions, None))
+            sources.append((kind, att.final_url, text, find_parts(text, spec), None))
     if not sources:
         why = report.why_unseen or next((a.doc_error for a in atts if a.doc_error), "") or "无可读取的正文"
         return ReportContent("", report.url, "", template, [], [], problem=why)
     # the source with the most headings (an HTML page that only links the PDF has none)
-    kind, url, text, found, missing, positions, main = max(sources, key=lambda s: (len(s[3]), s[0] == "html"))
-    content = ReportContent(kind, url, text, template, found, missing)
+    kind, url, text, parts, main = max(sources, key=lambda s: (sum(p.found for p in s[3]), s[0] == "html"))
+    positions = {p.label: p.position for p in parts if p.found}
+    content = ReportContent(kind, url, text, template, [p.label for p in parts if p.found],
+                            [p.label for p in parts if not p.found], parts=parts)
     if main is not None:
         for table in main.iter("table"):
             if table.xpath(".//table"):

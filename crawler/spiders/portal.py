@@ -127,10 +127,13 @@ class PortalSpider(scrapy.Spider):
 
     def __init__(self, start_url: str, on_snapshot, scope: str | None = None,
                  max_pages: int = 2000, keywords=(), external_budget: int = 100,
-                 unit_name: str = "", previous_pages=None, **kwargs):
+                 unit_name: str = "", previous_pages=None, report_column: str | None = None, **kwargs):
         super().__init__(**kwargs)
         self.start_url = start_url
-        self.scope = Scope(start_url, scope)
+        # A unit's report column elsewhere (the city's unified 年报 column, units YAML
+        # `report_column:`) is crawled as part of the unit: a second start URL and prefix.
+        self.report_column = report_column or ""
+        self.scope = Scope(start_url, scope, also=(self.report_column,))
         self.on_snapshot = on_snapshot             # called by the item pipeline, never here
         self._previous_pages = previous_pages
         self.budget = Budget(max_pages=max_pages)
@@ -171,6 +174,10 @@ class PortalSpider(scrapy.Spider):
                              meta={"zdepth": 0, "referer": "", "link_text": "",
                                    "max_retry_times": 1},
                              dont_filter=True)
+        if self.report_column and normalise_url(self.report_column) not in self.seen:
+            self.seen.add(normalise_url(self.report_column))
+            yield scrapy.Request(self.report_column, callback=self.parse_page, errback=self.on_error, priority=9000,
+                                 meta={"zdepth": 1, "referer": "", "link_text": ""}, dont_filter=True)
         if self.settings.getbool("GKMLPT_PROBE", True):
             probe = gkmlpt.index_url_for(self.scope.prefix_url)
             if normalise_url(probe) not in self.seen:
@@ -195,6 +202,8 @@ class PortalSpider(scrapy.Spider):
         words = self.document_keywords
         if not words:
             return False
+        if self.report_column and any(snapshot.final_url in s for s in self.scope.also):
+            return True      # the unit's report column: a column the report rules read in full
         labels = (snapshot.link_text, snapshot.meta.get("ColumnName", ""), snapshot.title)
         return any(k in label for label in labels if label for k in words)
 
