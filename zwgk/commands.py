@@ -287,6 +287,7 @@ def cmd_crawl(args) -> int:
 
 
 def cmd_report(args) -> int:
+    check_out_writable(args.out)
     store = _open_store(args.db)
     out = out_dir(args.out)
     run = store.run_row(args.run) if args.run else store.latest_complete_run()
