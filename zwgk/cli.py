@@ -98,6 +98,12 @@ def max_pages_of(value: int) -> int:
     return value
 
 
+def unit_time_budget_of(value: int | None) -> int | None:
+    if value is not None and value < 1:
+        raise UsageError(f"--unit-time-budget 须为正整数（秒）: {value}")
+    return value
+
+
 # Stored pages of older audits are deleted once an audit completes (results are kept forever):
 # the database stops growing by every night's pages. 0 keeps everything.
 KEEP_PAGES = 3
@@ -194,7 +200,7 @@ def main(argv=None) -> int:
     try:
         return commands.run(args)
     except (UsageError, *commands.ONE_LINE_ERRORS) as exc:
-        print(f"zwgk: {exc}", file=sys.stderr)
+        print(f"zwgk: {' '.join(str(exc).splitlines())}", file=sys.stderr)   # one line, whatever it quotes
         return EXIT_USAGE
     except KeyboardInterrupt:
         print("zwgk: 已中断", file=sys.stderr)
