@@ -5,13 +5,17 @@ A typo in a rulebook is an error naming the file, the line and the rule — neve
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
 from importlib.resources import files
 from pathlib import Path
 from typing import Optional
+from urllib.parse import urlsplit
 
 import yaml
+from yaml.composer import Composer
+from yaml.events import AliasEvent
 
 from zwgk.checks.needs import rule_keywords
 from zwgk.checks.params import ParamError, validate
@@ -30,9 +34,65 @@ class RulebookError(ValueError):
 # libyaml's parser when PyYAML was built with it: ten times faster on the 50 KB rulebook
 _SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
+# Bounds on every YAML file zwgk reads (rulebooks, units files). Aliases stay allowed (the bundled
+# rulebook shares its annual-report params with them), but what they expand to is counted: a
+# "billion laughs" file is refused at half a million nodes, before any value is built.
+MAX_YAML_BYTES = 16 * 1024 * 1024     # a 20,000-unit registry is about 3 MB
+MAX_YAML_NODES = 500_000              # once every alias is expanded; 20,000 units are 180,000
+MAX_YAML_DEPTH = 100                  # libyaml's own composer overflows the C stack on deep nesting
 
-class _LineLoader(_SafeLoader):
-    """SafeLoader that remembers the line of every mapping as key '__line__'."""
+
+class _Refused(Exception):
+    """A YAML document past the bounds above, or a value that cannot be built; at a line."""
+
+    def __init__(self, mark, problem: str):
+        super().__init__(problem)
+        self.line, self.problem = (mark.line + 1 if mark else None), problem
+
+
+class _LineLoader(Composer, _SafeLoader):
+    """libyaml's events, PyYAML's (Python) composer that counts expanded nodes and depth, and a
+    SafeLoader that remembers the line of every mapping as key '__line__'."""
+
+    def __init__(self, stream):
+        _SafeLoader.__init__(self, stream)
+        self.anchors = {}
+        self._sizes = {}      # anchor -> nodes under it, expanded; None while it is being composed
+        self._nodes = 0
+        self._depth = 0
+
+    def _count(self, n: int, mark):
+        self._nodes += n
+        if self._nodes > MAX_YAML_NODES:
+            raise _Refused(mark, f"YAML 文档展开后超过 {MAX_YAML_NODES} 个节点（别名 * 引用过多或文件过大），已拒绝")
+
+    def compose_node(self, parent, index):
+        event = self.peek_event()
+        if isinstance(event, AliasEvent):
+            if event.anchor in self.anchors and self._sizes.get(event.anchor) is None:
+                raise _Refused(event.start_mark, f"YAML 别名 *{event.anchor} 引用了包含它自身的节点，已拒绝")
+            self._count(self._sizes.get(event.anchor) or 0, event.start_mark)
+            return super().compose_node(parent, index)
+        if self._depth >= MAX_YAML_DEPTH:
+            raise _Refused(event.start_mark, f"YAML 嵌套超过 {MAX_YAML_DEPTH} 层，已拒绝")
+        start = self._nodes
+        self._count(1, event.start_mark)
+        if event.anchor is not None and event.anchor not in self.anchors:
+            self._sizes[event.anchor] = None
+        self._depth += 1
+        try:
+            node = super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+        if event.anchor is not None:
+            self._sizes[event.anchor] = self._nodes - start
+        return node
+
+    def construct_object(self, node, deep=False):
+        try:
+            return super().construct_object(node, deep=deep)
+        except (ValueError, OverflowError) as exc:     # 2022-13-45, a 5000-digit integer
+            raise _Refused(node.start_mark, f"YAML 值无效: {exc}") from None
 
 
 def _construct_mapping(loader, node, deep=False):
@@ -54,18 +114,32 @@ def _strip_lines(value):
 
 def load_yaml(path: Path):
     try:
-        text = Path(path).read_text(encoding="utf-8")
+        with open(path, "rb") as f:
+            raw = f.read(MAX_YAML_BYTES + 1)    # not read_text: /dev/zero or a 4 GB file is refused
     except FileNotFoundError:
         raise RulebookError(f"{path}: 文件不存在") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise RulebookError(f"{path}: 无法读取 ({exc.__class__.__name__}: {exc})") from None
+    except OSError as exc:
+        raise RulebookError(f"{path}: 无法读取 ({exc.__class__.__name__}: {exc.strerror or exc})") from None
+    if len(raw) > MAX_YAML_BYTES:
+        raise RulebookError(f"{path}: 文件超过 {MAX_YAML_BYTES // 2**20} MB，不像是规则集或单位清单，已拒绝")
     try:
-        return yaml.load(text, Loader=_LineLoader)
+        text = raw.decode("utf-8-sig")     # a BOM from Notepad is not an error
+    except UnicodeDecodeError as exc:
+        line = raw[:exc.start].count(b"\n") + 1
+        raise RulebookError(f"{path}:{line}: 不是 UTF-8 编码的文本") from None
+    loader = _LineLoader(text)
+    try:
+        return loader.get_single_data()
+    except _Refused as exc:
+        raise RulebookError(f"{path}{f':{exc.line}' if exc.line else ''}: {exc.problem}") from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f":{mark.line + 1}" if mark else ""
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise RulebookError(f"{path}{where}: YAML 语法错误: {problem}") from None
+        # "while parsing a block mapping" + "expected <block end>…", or the first line of the text
+        problem = " ".join(filter(None, (getattr(exc, "context", None), getattr(exc, "problem", None))))
+        raise RulebookError(f"{path}{where}: YAML 语法错误: {problem or str(exc).splitlines()[0]}") from None
+    finally:
+        loader.dispose()
 
 
 @dataclass(frozen=True)
@@ -192,8 +266,8 @@ def load_rulebook(id_or_path: str = "jiangmen-2022") -> Rulebook:
         if not isinstance(raw, dict):
             raise RulebookError(f"{where}: 规则须是映射")
         rid = raw.get("id")
-        label = f"{where}: 规则 {rid or '(无 id)'}"
-        if not isinstance(rid, str) or not _RULE_ID.match(rid):
+        label = f"{where}: 规则 {rid if _one_line(rid) else '(无 id)'}"
+        if not isinstance(rid, str) or not _RULE_ID.fullmatch(rid):     # match() lets "a\n" through
             raise RulebookError(f"{label}: id 须为 kebab-case 字符串")
         if rid in ids:
             raise RulebookError(f"{label}: id 重复")
@@ -201,13 +275,15 @@ def load_rulebook(id_or_path: str = "jiangmen-2022") -> Rulebook:
         unknown = set(raw) - {"id", "item", "source", "title", "applies_to", "check", "params",
                               "severity", "veto", "responsible", "note", "period", "due", "__line__"}
         if unknown:
-            raise RulebookError(f"{label}: 未知字段 {', '.join(sorted(unknown))}")
+            raise RulebookError(f"{label}: 未知字段 {', '.join(sorted(map(_shown, unknown)))}")
         item = raw.get("item")
         if item is not None and (not isinstance(item, int) or isinstance(item, bool) or item < 1
                                  or (items and item not in items)):
             span = f"{min(items)}–{max(items)}" if items else "正"
             raise RulebookError(f"{label}: item 须为规则集 items 中的条目编号（{span}整数）或 null")
         source = raw.get("source") or (f"{book_source} 第{item}项" if item else "")
+        if source and not _one_line(source):
+            raise RulebookError(f"{label}: source 须为单行字符串，实为 {_shown(source)}")
         if not source:
             raise RulebookError(f"{label}: item 为空时须给出 source")
         title = raw.get("title")
@@ -219,8 +295,14 @@ def load_rulebook(id_or_path: str = "jiangmen-2022") -> Rulebook:
         if not isinstance(applies, list) or not applies or not all(isinstance(a, str) for a in applies):
             raise RulebookError(f"{label}: applies_to 须为单位类型或单位名称的列表")
         check_id = raw.get("check")
-        if check_id not in CHECKS:
-            raise RulebookError(f"{label}: 未知检查 {check_id!r}（可用: {', '.join(sorted(CHECKS))}）")
+        if not isinstance(check_id, str) or check_id not in CHECKS:
+            raise RulebookError(f"{label}: 未知检查 {_shown(check_id)}（可用: {', '.join(sorted(CHECKS))}）")
+        veto = raw.get("veto", False)
+        if not isinstance(veto, bool):      # "no" in quotes is a string, and a string is true
+            raise RulebookError(f"{label}: veto 须为 true 或 false（不加引号），实为 {_shown(veto)}")
+        responsible = raw.get("responsible") or ""
+        if not isinstance(responsible, str):
+            raise RulebookError(f"{label}: responsible 须为字符串，实为 {_shown(responsible)}")
         severity = raw.get("severity", "major")
         if severity not in SEVERITIES:
             raise RulebookError(f"{label}: severity 须为 {'/'.join(SEVERITIES)}")
@@ -234,19 +316,74 @@ def load_rulebook(id_or_path: str = "jiangmen-2022") -> Rulebook:
         rules.append(Rule(id=rid, item=item, source=source, title=title.strip(),
                           applies_to=tuple(applies), check=check_id, params=params,
                           **_dates(raw, label),
-                          severity=severity, veto=bool(raw.get("veto", False)),
-                          responsible=str(raw.get("responsible") or ""), line=line))
+                          severity=severity, veto=veto, responsible=responsible, line=line))
     return Rulebook(id=str(book_id), title=str(data.get("title") or book_id), source=book_source,
                     rules=tuple(rules), path=str(path), items=items)
 
 
+def _one_line(value) -> bool:
+    """A non-empty string that stays on one line in an error message or a terminal."""
+    return (isinstance(value, str) and bool(value.strip())
+            and not any(unicodedata.category(ch) in ("Cc", "Zl", "Zp") for ch in value))
+
+
+def _http_url(value) -> bool:
+    if not _one_line(value):
+        return False
+    try:
+        parts = urlsplit(value)
+        parts.port              # raises on a bad port
+    except ValueError:
+        return False
+    return parts.scheme in ("http", "https") and bool(parts.hostname)
+
+
+def _positive_int(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value > 0
+
+
+# What render: may say, as checks/browser_sample.py reads it
+RENDER_MODES = ("js", "javascript", "browser")
+
+
+def _render(value) -> bool:
+    return isinstance(value, str) and value.lower() in RENDER_MODES
+
+
+def _hints(value) -> bool:
+    return (isinstance(value, dict) and all(isinstance(k, str) for k in value)
+            and ("render" not in value or _render(value["render"])))
+
+
+# The optional keys of a unit (name, type and url are required): key -> (is it valid, what it must be)
+UNIT_KEYS = {
+    "scope": (_http_url, "http(s) 地址前缀"),
+    "peer_group": (_one_line, "单行字符串（同组单位互相比较年报）"),
+    "render": (_render, f"{' / '.join(RENDER_MODES)} 之一"),
+    "aliases": (lambda v: isinstance(v, list) and all(_one_line(a) for a in v), "单行字符串的列表"),
+    "time_budget": (_positive_int, "正整数（秒）"),
+    "max_pages": (_positive_int, "正整数"),
+    "hints": (_hints, f"映射（render 须为 {' / '.join(RENDER_MODES)} 之一）"),
+    "report_column": (_http_url, "http(s) 地址"),
+    "operator": (_one_line, "单行字符串"),
+    "confirmed": (lambda v: isinstance(v, bool), "true 或 false"),
+}
+
+
+def _shown(value, limit: int = 60) -> str:
+    """A value quoted for a one-line message, cut short."""
+    text = repr(value)
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
 def load_units(path: str | Path | None = None) -> list[dict]:
-    """The unit registry: name, type, url, optional scope and hints."""
-    from urllib.parse import urlsplit
+    """The unit registry: name, type, url, and the optional keys of UNIT_KEYS."""
     path = Path(path) if path else RULES_DIR / "units" / "jiangmen.yaml"
     data = load_yaml(path)
     if not isinstance(data, dict) or not isinstance(data.get("units"), list):
         raise RulebookError(f"{path}: 须是含 units 列表的映射")
+    if not data["units"]:
+        raise RulebookError(f"{path}: units 列表为空")
     units, names = [], set()
     for raw in data["units"]:
         line = raw.get("__line__", 0) if isinstance(raw, dict) else 0
@@ -254,23 +391,24 @@ def load_units(path: str | Path | None = None) -> list[dict]:
         if not isinstance(raw, dict):
             raise RulebookError(f"{where}: 单位须是映射")
         name = raw.get("name")
-        if not isinstance(name, str) or not name.strip():
-            raise RulebookError(f"{where}: 单位缺少 name")
+        if not _one_line(name):
+            raise RulebookError(f"{where}: 单位缺少 name（须为单行字符串）")
         if name in names:
             raise RulebookError(f"{where}: 单位 {name} 重复")
         names.add(name)
         utype = raw.get("type")
         if utype not in UNIT_TYPES:
-            raise RulebookError(f"{where}: 单位 {name}: 未知类型 {utype!r}（可用: {', '.join(UNIT_TYPES)}）")
+            raise RulebookError(f"{where}: 单位 {name}: 未知类型 {_shown(utype)}（可用: {', '.join(UNIT_TYPES)}）")
         url = raw.get("url")
-        parts = urlsplit(url) if isinstance(url, str) else None
-        if not parts or parts.scheme not in ("http", "https") or not parts.hostname:
-            raise RulebookError(f"{where}: 单位 {name}: url 须为 http(s) 地址, 实为 {url!r}")
-        scope = raw.get("scope")
-        if scope is not None and (not isinstance(scope, str) or not scope.startswith(("http://", "https://"))):
-            raise RulebookError(f"{where}: 单位 {name}: scope 须为 http(s) 地址前缀")
-        column = raw.get("report_column")     # the unit's reports in a column outside its site
-        if column is not None and (not isinstance(column, str) or not column.startswith(("http://", "https://"))):
-            raise RulebookError(f"{where}: 单位 {name}: report_column 须为 http(s) 地址（年报栏目）, 实为 {column!r}")
+        if not _http_url(url):
+            raise RulebookError(f"{where}: 单位 {name}: url 须为 http(s) 地址, 实为 {_shown(url)}")
+        unknown = [k for k in raw if k not in UNIT_KEYS and k not in ("name", "type", "url", "__line__")]
+        if unknown:
+            raise RulebookError(f"{where}: 单位 {name}: 未知字段 {', '.join(sorted(map(_shown, unknown)))}"
+                                f"（可用: name, type, url, {', '.join(UNIT_KEYS)}）")
+        for key, (valid, what) in UNIT_KEYS.items():
+            if key in raw and not valid(raw[key]):
+                space = " " if what[0].isascii() else ""
+                raise RulebookError(f"{where}: 单位 {name}: {key} 须为{space}{what}，实为 {_shown(raw[key])}")
         units.append(_strip_lines(raw))
     return units

@@ -1,6 +1,7 @@
 """The three tables inspectors hand on — 总表, 问题清单, 任务台账 (plan item 57) — as rows, and
 written as XLSX (frozen header, filters, column widths), CSV (UTF-8 with BOM, opens in Excel) and
-JSON. Every text cell that would start a formula (= + - @) is stored as text."""
+JSON. Every text cell that a spreadsheet could take for a formula (= + - @ | %, in ASCII or full
+width, even after leading spaces) is stored as text (safe_cell)."""
 from __future__ import annotations
 
 import csv
@@ -14,9 +15,23 @@ from zwgk.reports.view import CLASS_ZH, TYPE_ZH, book_items, book_rules, part_of
 SHEETS = (("总表", "summary"), ("问题清单", "problems"), ("任务台账", "ledger"))
 
 
+# What a spreadsheet may read as the start of a formula (OWASP, "CSV Injection"), compared after
+# NFKC folding, so that full-width ＝＋－＠％｜ and the small forms count as well
+_FORMULA_STARTS = frozenset("=+-@|%")
+# What a spreadsheet may pass over before it: spaces of every kind (U+3000, NBSP…), line breaks,
+# controls, zero-width and other format marks
+_SKIPPED = frozenset(("Zs", "Zl", "Zp", "Cc", "Cf"))
+
+
 def safe_cell(value):
-    """Neutralise spreadsheet formulas: a cell starting with = + - @ is stored as text."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+    """Neutralise spreadsheet formulas: a text cell that starts with tab or CR, or whose first
+    visible character could start a formula, gets a leading ' (as OWASP recommends) and is text."""
+    if not isinstance(value, str):
+        return value
+    if value[:1] in ("\t", "\r"):
+        return "'" + value
+    first = next((ch for ch in value if unicodedata.category(ch) not in _SKIPPED), "")
+    if first and unicodedata.normalize("NFKC", first)[:1] in _FORMULA_STARTS:
         return "'" + value
     return value
 

@@ -142,3 +142,67 @@ def test_a_rulebook_for_another_plan_is_a_yaml_file_only(tmp_path):
     assert "## 3 项任务的覆盖情况" in page and "共 3 项，其中 1 项有规则检查，2 项" in page
     with pytest.raises(RulebookError, match="items 的编号须为正整数"):
         load_rulebook(str(write(tmp_path, "id: x\nitems:\n  a: {text: x}\nrules: []\n", name="bad.yaml")))
+
+
+def test_every_optional_unit_key_is_kept_when_valid(tmp_path):
+    """The keys zwgk reads from a unit (README, "The units file"), the bundled registry's
+    operator/confirmed, and an alias sharing one unit's hints with another."""
+    path = write(tmp_path, """\
+        units:
+          - name: 新会区人民政府
+            type: county
+            url: https://www.xinhui.gov.cn/
+            scope: https://www.xinhui.gov.cn/zwgk/
+            peer_group: 区县
+            render: js
+            aliases: [新会区政府, 江门市新会区人民政府]
+            time_budget: 600
+            max_pages: 300
+            hints: &h {render: JS, columns: [https://www.xinhui.gov.cn/zwgk/ndbg/]}
+            report_column: https://www.xinhui.gov.cn/zwgk/ndbg/
+            operator: 区政府办公室
+            confirmed: false
+          - {name: 台山市人民政府, type: county, url: "http://www.cnts.gov.cn/", hints: *h}
+        """, "units.yaml")
+    first, second = load_units(path)
+    assert first == {"name": "新会区人民政府", "type": "county", "url": "https://www.xinhui.gov.cn/",
+                     "scope": "https://www.xinhui.gov.cn/zwgk/", "peer_group": "区县", "render": "js",
+                     "aliases": ["新会区政府", "江门市新会区人民政府"], "time_budget": 600, "max_pages": 300,
+                     "hints": {"render": "JS", "columns": ["https://www.xinhui.gov.cn/zwgk/ndbg/"]},
+                     "report_column": "https://www.xinhui.gov.cn/zwgk/ndbg/", "operator": "区政府办公室",
+                     "confirmed": False}
+    assert second["hints"] == first["hints"]
+
+
+def test_an_empty_units_list_is_an_error(tmp_path):
+    with pytest.raises(RulebookError, match=r"units\.yaml: units 列表为空"):
+        load_units(write(tmp_path, "units: []\n", "units.yaml"))
+
+
+@pytest.mark.parametrize("veto", ['"no"', '"false"', "'true'", "1", "[]"])
+def test_veto_must_be_a_yaml_boolean(tmp_path, veto):
+    path = write(tmp_path, GOOD_RULE.replace("check: column_present", f"check: column_present\n        veto: {veto}"))
+    with pytest.raises(RulebookError, match=r"book\.yaml:4: 规则 home-column: veto 须为 true 或 false"):
+        load_rulebook(str(path))
+
+
+@pytest.mark.parametrize("veto, loaded", [("true", True), ("false", False), ("no", False), ("yes", True)])
+def test_veto_yaml_booleans_load_as_written(tmp_path, veto, loaded):
+    path = write(tmp_path, GOOD_RULE.replace("check: column_present", f"check: column_present\n        veto: {veto}"))
+    assert load_rulebook(str(path)).rules[0].veto is loaded
+
+
+def test_a_rule_id_with_a_line_break_is_refused_on_one_line(tmp_path):
+    path = write(tmp_path, GOOD_RULE.replace("id: home-column", 'id: "home-column\\n伪造的第二行"'))
+    with pytest.raises(RulebookError) as err:
+        load_rulebook(str(path))
+    assert "kebab-case" in str(err.value) and "\n" not in str(err.value)
+
+
+def test_aliases_within_the_bound_still_share_params():
+    """The bundled rulebook shares its annual-report params with aliases: bounding their
+    expansion must not refuse that."""
+    book = load_rulebook("jiangmen-2022")
+    shared = [r.params["names"] for r in book.rules if r.check.startswith("annual_report")
+              and "names" in r.params]
+    assert len(shared) >= 2 and all(names == shared[0] for names in shared)

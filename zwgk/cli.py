@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import tempfile
 from datetime import date
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -46,22 +47,38 @@ def check_url(url: str) -> str:
     return url
 
 
+def _probe_write(directory: Path):
+    """Write a few bytes in directory, leaving no name behind on any path (a full disk, an
+    interrupt, a kill): the file is unnamed (O_TMPFILE), or unlinked as soon as it is made."""
+    with tempfile.TemporaryFile(dir=directory) as probe:
+        probe.write(b"ok")
+        probe.flush()           # a full disk answers here (ENOSPC, or EFBIG past a file size limit)
+
+
 def out_dir(value: str | None) -> Path | None:
+    """--out, created and proven writable; on failure the folders it created are removed."""
     if value is None:
         return None
     out = Path(value)
+    created = [p for p in (out, *out.parents) if not p.exists()]
     try:
         out.mkdir(parents=True, exist_ok=True)
-        probe = out / ".zwgk-write-test"
-        probe.write_text("ok")
-        probe.unlink()
+        _probe_write(out)
     except OSError as exc:
+        for folder in created:           # deepest first
+            try:
+                folder.rmdir()
+            except FileNotFoundError:    # mkdir stopped above it
+                continue
+            except OSError:
+                break
         raise UsageError(f"--out 目录不可写: {out} ({exc.strerror or exc})") from None
     return out
 
 
 def check_out_writable(value: str | None):
-    """Refuse an --out that cannot be created or written, without creating it."""
+    """Refuse an --out that cannot be created or written, without creating it: the probe is
+    written in the folder itself, or in the nearest existing one it would be created in."""
     if value is None:
         return
     p = Path(value).resolve()
@@ -69,11 +86,21 @@ def check_out_writable(value: str | None):
         p = p.parent
     if not p.is_dir() or not os.access(p, os.W_OK):
         raise UsageError(f"--out 目录不可写: {value}")
+    try:
+        _probe_write(p)
+    except OSError as exc:
+        raise UsageError(f"--out 目录不可写: {value} ({exc.strerror or exc})") from None
 
 
 def max_pages_of(value: int) -> int:
     if value < 1:
         raise UsageError(f"--max-pages 须为正整数: {value}")
+    return value
+
+
+def unit_time_budget_of(value: int | None) -> int | None:
+    if value is not None and value < 1:
+        raise UsageError(f"--unit-time-budget 须为正整数（秒）: {value}")
     return value
 
 
@@ -173,7 +200,7 @@ def main(argv=None) -> int:
     try:
         return commands.run(args)
     except (UsageError, *commands.ONE_LINE_ERRORS) as exc:
-        print(f"zwgk: {exc}", file=sys.stderr)
+        print(f"zwgk: {' '.join(str(exc).splitlines())}", file=sys.stderr)   # one line, whatever it quotes
         return EXIT_USAGE
     except KeyboardInterrupt:
         print("zwgk: 已中断", file=sys.stderr)

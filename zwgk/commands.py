@@ -23,6 +23,7 @@ from zwgk.cli import (
     check_url,
     max_pages_of,
     out_dir,
+    unit_time_budget_of,
 )
 from zwgk.cluster import DEFAULT_VISIBILITY, ClusterError, Worker, connect, coordinate, format_status, status
 from zwgk.crawler.browser import BrowserPool, BrowserSettings, find_chromium
@@ -241,6 +242,7 @@ def cmd_audit(args) -> int:
     as_of_date(args.as_of)
     args.loaded_rulebook = _load_rulebook(args.rulebook)
     max_pages_of(args.max_pages)
+    unit_time_budget_of(args.unit_time_budget)
     check_out_writable(args.out)
     if getattr(args, "redis", None):
         try:
@@ -253,6 +255,8 @@ def cmd_audit(args) -> int:
 
 def cmd_demo(args) -> int:
     as_of = as_of_date(args.as_of)
+    unit_time_budget_of(args.unit_time_budget)
+    check_out_writable(args.out)
     store = _open_store(args.db)
     with tempfile.TemporaryDirectory(prefix="zwgk-demo-") as tmp:
         servers = serve_all(Path(tmp), as_of)
@@ -287,6 +291,7 @@ def cmd_crawl(args) -> int:
 
 
 def cmd_report(args) -> int:
+    check_out_writable(args.out)
     store = _open_store(args.db)
     out = out_dir(args.out)
     run = store.run_row(args.run) if args.run else store.latest_complete_run()
