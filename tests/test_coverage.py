@@ -84,3 +84,16 @@ def test_what_belongs_on_the_home_page_is_judged_there_however_little_else_answe
     assert run("accessibility_entry", site(pages)).status == "fail"
     column = run("column_present", site(pages), {"names": ["营商环境"]})
     assert column.status == "unknown" and "打不开" in column.findings[0].message
+
+
+def test_a_real_document_page_taken_as_the_start_is_no_home_page_to_judge_absence_on():
+    """pingtan.gov.cn's 行政规范性文件 page (tests/fixtures/corpus/PROVENANCE.md) as the start URL:
+    a webmaster's `zwgk check` of an article says unknown for a missing column, never fail."""
+    from tests.contentkit import run
+    from tests.sitekit import FIXTURES, snapshot
+    from zwgk.checks.site import Site
+    url = "https://www.pingtan.gov.cn/zwgk/zfxxgk/gwhwj/hzgfxwj/201610/t20161026_79826.htm"
+    html = (FIXTURES / "corpus" / "pingtan_gfxwj_doc_79826.html").read_text(encoding="utf-8")
+    s = Site(url, [snapshot(url, html)])
+    result = run("column_present", s, {"names": ["粤港澳大湾区"], "where": "home"})
+    assert result.status == "unknown" and "是一篇文章" in result.findings[0].message
