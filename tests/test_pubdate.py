@@ -113,6 +113,16 @@ def test_tier_one_labels_come_before_tier_two():
     assert (chosen.kind, chosen.label, chosen.tier) == ("label", "生成日期", 2)
 
 
+def test_a_generic_label_counts_only_in_the_articles_head():
+    # fixture: an event notice whose body says when the event is (一、时间：…); no corpus page has
+    # a 时间 token in its body, the shape is common in 通知 pages
+    body = f"<p>{'为做好春季植树工作，现将有关事项通知如下。' * 4}</p><p>一、时间：2024年6月1日上午9时</p>"
+    s, p = _one(body)
+    assert decided(s, p) is None
+    s, p = _one("<p>时间：2024-05-20 10:00 来源：区政府办</p>" + body)      # the head's own 时间
+    assert decided(s, p) == ("label", date(2024, 5, 20))
+
+
 def test_label_in_a_sibling_element_or_an_image_title():
     s, p = corpus_page("gz.gov.cn")             # 广州市: <img title="发布时间"></i><span>2023-12-05</span>
     assert [(x.label, x.date) for x in date_signals(s, p) if x.kind == "label"] == [("发布时间", date(2023, 12, 5))]

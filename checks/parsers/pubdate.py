@@ -11,7 +11,9 @@ Real CMSs write the date in many places at once, and some of them lie:
   matches 报名时间/开始时间/留言时间, 日期 never 成文日期), with or without a colon when the label
   is a chunk of its own (a table cell, an `<img title="发布时间">`), the value in the same chunk
   or the next one when that sits in the same cell, row or line. Tier 1 (发布日期, 发布时间,
-  公开日期, 公布日期 …) comes before tier 2 (日期, 时间, 更新时间, 生成日期 …).
+  公开日期, 公布日期 …) comes before tier 2 (日期, 时间, 更新时间, 生成日期 …), which counts only in
+  the article's head (between the title and the body's first paragraph), and never in a row of
+  a list of other pages.
 - `infobox`: the 发布日期 of the 索引号 box (checks/parsers/infobox.py). Its 成文日期/发文日期
   are `issued`: when the document was signed or issued, never its publication date.
 - `element`: a dedicated element: `<div id="NewsArticlePubDay">` (hidden), `<time datetime>`,
@@ -183,7 +185,9 @@ def _label_hits(chunks, rx, tiers, texts=None) -> list[tuple[int, _Hit]]:
             continue
         t = texts[i]
         for m in rx.finditer(t):
-            if c.el is not None and rows.setdefault(c.el, _in_list_row(c.el)):
+            if c.el not in rows:
+                rows[c.el] = _in_list_row(c.el)
+            if rows[c.el]:
                 break             # a row of a list of other pages: its date is that page's
             label = re.sub(r"\s+", "", m.group(1))
             tail = t[m.end():]
@@ -209,6 +213,20 @@ def labelled_date(text: str, labels) -> tuple[date, str] | None:
     that have a text rather than a page."""
     hits = _label_hits([Chunk(text)], _label_re(labels), {})
     return (hits[0][1].date, hits[0][1].evidence) if hits else None
+
+
+def _in_head(at: int, titles, texts) -> bool:
+    """A chunk in the article's head: between the title (or the page's start when there is no
+    title) and the first paragraph of the body, or in the lines just before the title. Where a
+    generic 日期/时间 label counts: further down, 时间：… is when something happens."""
+    longest = int(_V["head_max_chars"])
+    if not titles:
+        return all(len(t) <= longest for t in texts[:at])
+    before = [t for t in titles if t <= at]
+    if before:
+        return all(len(t) <= longest for t in texts[before[-1] + 1:at])
+    first = titles[0]
+    return first - at <= int(_V["head_before_title"]) and all(len(t) <= longest for t in texts[at + 1:first])
 
 
 def _title_positions(site, page, doc, chunks, texts) -> list[int]:
@@ -400,7 +418,7 @@ def _read_page(site, page, extra_labels: tuple, lists: bool) -> list[Signal]:
     titles = _title_positions(site, page, doc, chunks, texts) if chunks else []
     start = titles[0] if titles else 0
     for tier in (1, 2):
-        of_tier = [h for t, h in hits if t == tier]
+        of_tier = [h for t, h in hits if t == tier and (tier == 1 or _in_head(h.at, titles, texts))]
         best = next((h for h in of_tier if h.at >= start), of_tier[0] if of_tier else None)
         if best:
             visible.append(Signal("label", best.date, best.evidence, where, label=best.label, tier=tier,
