@@ -49,3 +49,82 @@ def visible_text(doc) -> str:
 with_class_or_id = etree.XPath("//*[@class or @id]")
 
 
+
+
+def _hides(el) -> bool:
+    if el.get("hidden") is not None:
+        return True
+    if el.tag == "input" and (el.get("type") or "").strip().lower() == "hidden":
+        return True
+    style = el.get("style")
+    if style:
+        s = style.replace(" ", "").lower()
+        return "display:none" in s or "visibility:hidden" in s
+    return False
+
+
+def is_hidden(el) -> bool:
+    """True when el or an ancestor is hidden by its own markup: the `hidden` attribute, an
+    `<input type=hidden>`, or an inline style display:none / visibility:hidden. (Stylesheets
+    are not read: what they hide only the browser pass can tell.)"""
+    while el is not None:
+        if isinstance(el.tag, str) and _hides(el):
+            return True
+        el = el.getparent()
+    return False
+
+
+class Chunk:
+    """One piece of text a reader sees, in document order: a text node (folded) or an image's
+    title/alt, with the element it sits in and whether markup hides it."""
+    __slots__ = ("text", "el", "hidden", "in_link")
+
+    def __init__(self, text: str, el=None, hidden: bool = False, in_link: bool = False):
+        self.text, self.el, self.hidden, self.in_link = text, el, hidden, in_link
+
+    def __repr__(self) -> str:
+        return f"Chunk({self.text!r})"
+
+
+_CHUNK_NODES = etree.XPath(
+    "//body//text()[not(ancestor::script) and not(ancestor::style) and not(ancestor::noscript) "
+    "and not(ancestor::textarea)] | //body//img[@title or @alt]")
+
+
+def text_chunks(doc) -> list[Chunk]:
+    """The page's text chunks in document order; an <img title="发布时间"> is a chunk too (some
+    portals label a date with an icon). Comments are not text."""
+    if doc is None:
+        return []
+    out, hidden_memo, link_memo = [], {}, {}
+    for node in _CHUNK_NODES(doc):
+        if isinstance(node, str):
+            text = fold(str(node))
+            parent = node.getparent()
+            el = parent.getparent() if node.is_tail and parent is not None else parent
+        else:
+            text = fold(node.get("title") or node.get("alt"))
+            el = node
+        if not text or el is None:
+            continue
+        if el not in hidden_memo:
+            hidden_memo[el] = is_hidden(el)
+            link_memo[el] = el.tag == "a" or any(True for _ in el.iterancestors("a"))
+        out.append(Chunk(text, el, hidden_memo[el], link_memo[el]))
+    return out
+
+
+def near(a, b, levels: int) -> bool:
+    """True when b lies inside a or inside one of a's `levels` nearest ancestors: a label and
+    its value share a cell, a row or a line."""
+    if a is None or b is None:
+        return True                   # plain text: no structure to hold them apart
+    up = {b, *b.iterancestors()}
+    el = a
+    for _ in range(levels + 1):
+        if el is None:
+            return False
+        if el in up:
+            return True
+        el = el.getparent()
+    return False
