@@ -39,7 +39,7 @@ from scrapy.exceptions import IgnoreRequest
 
 from zwgk.crawler.decoding import decode_html
 from zwgk.crawler.spiders.portal import looks_binary
-from zwgk.page.blockpage import REASON_EMPTY, TemplateProfile, analyse
+from zwgk.page.blockpage import REASON_BUSY, REASON_EMPTY, TemplateProfile, analyse
 
 logger = logging.getLogger(__name__)
 
@@ -223,7 +223,7 @@ class HostBackoffMiddleware:
         n = self.busy_in_a_row[key] = self.busy_in_a_row.get(key, 0) + 1
         wait = asked if asked is not None else self.retry_after_default * 2 ** (n - 1)
         said = f"Retry-After {_seconds(wait)} 秒" if asked is not None else f"未给出 Retry-After，按 {_seconds(wait)} 秒计"
-        what = f"服务器要求暂停访问（HTTP {response.status}，{said}）"
+        what = f"{REASON_BUSY}（HTTP {response.status}，{said}）"
         left = self.time_left()
         if wait + self.retry_after_margin > left:    # a pause that leaves no time to crawl after it
             reason = f"{what}，超过本单位剩余抓取时间（{_seconds(max(0.0, left))} 秒），已停止抓取该主机"

@@ -41,16 +41,27 @@ from lxml import etree
 
 from zwgk.page.text import fold
 
-__all__ = ["block_reason", "analyse", "Verdict", "TemplateProfile",
-           "REASON_EMPTY", "REASON_CAPTCHA", "REASON_CHALLENGE", "block_reason_text"]
+__all__ = ["block_reason", "analyse", "Verdict", "TemplateProfile", "is_pushback",
+           "REASON_EMPTY", "REASON_CAPTCHA", "REASON_CHALLENGE", "REASON_BUSY", "block_reason_text"]
 
 REASON_EMPTY = "空白页面"
 REASON_CAPTCHA = "验证码页面"
 REASON_CHALLENGE = "脚本验证（反爬虫挑战）"
 
 
+REASON_BUSY = "服务器要求暂停访问"      # 429 / Retry-After (crawler/backoff.py) starts with this
+_BLOCK_PREFIX = "被网站防护拦截"
+
+
 def block_reason_text(cue: str) -> str:
-    return f"被网站防护拦截（{cue}）"
+    return f"{_BLOCK_PREFIX}（{cue}）"
+
+
+def is_pushback(error: str) -> bool:
+    """A snapshot's error that says the host turned the crawler away (a block, captcha,
+    challenge or empty page, a 429): what was answered is not the page, whatever its status."""
+    return bool(error) and error.startswith((_BLOCK_PREFIX, REASON_CAPTCHA, REASON_CHALLENGE, REASON_EMPTY,
+                                             REASON_BUSY))
 
 
 # ---- limits ---------------------------------------------------------------------------------------
@@ -514,6 +525,20 @@ class Verdict:
         return bool(self.reason)
 
 
+def _vendor_matters(page: _Page) -> bool:
+    """Whether a vendor named in the page could change the verdict: on a tiny page, or a small
+    one with some block, captcha or check cue. Looking for 26 vendors in the markup is most of
+    the detector's cost, and an ordinary small page (an article) has none of these cues."""
+    if page.tiny:
+        return True
+    if not page.small:
+        return False
+    text = page.title + " \n " + page.text_plain
+    return bool(_block_cues(text) or CAPTCHA_STRONG.search(text) or CAPTCHA_WEAK.search(text)
+                or CHECK_WORDS.search(text + " " + page.noscript)
+                or CAPTCHA_WIDGET.search(page.attrs + " " + " ".join(page.script_srcs) + " " + page.scripts_text[:20000]))
+
+
 def _vendor_in_page(page: _Page) -> str:
     hay = page.title + " " + page.text_all + " " + page.noscript + " " + page.attrs + " " + page.raw_lower[:20000]
     for vendor, rx in VENDORS:
@@ -587,7 +612,7 @@ def analyse(status, headers, html, url="", site_profile=None) -> Verdict:
             return Verdict("block", block_reason_text(hvendor or "HTTP 429 请求过多"), hvendor, 3, signals + ["status:429"])
         return Verdict(signals=signals)
 
-    pvendor = _vendor_in_page(page) if (page.small or page.tiny) else ""
+    pvendor = _vendor_in_page(page) if _vendor_matters(page) else ""
     vendor = pvendor or hvendor
     waf_status = status in WAF_STATUSES
 
