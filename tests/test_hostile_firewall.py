@@ -123,10 +123,12 @@ def test_a_blocked_night_after_a_clean_one_is_not_worse(county, tmp_path):
                         "--db", str(db), "--out", str(out), env=ENV)
             assert proc.returncode == 0, proc.stderr[-3000:]
             summaries.append(json.loads((out / "summary.json").read_text(encoding="utf-8")))
+            said = proc.stdout + proc.stderr
         assert any(k != "ok" for _, _, k in waf.log)     # the second night was blocked
     clean, blocked = summaries
     assert blocked["previous_run_id"] == clean["run_id"]
     assert blocked["worse"] == [], blocked["worse"]
+    assert "变差 0 项" in said, said[-2000:]
     assert blocked["units"][0]["fail"] == 0 and blocked["units"][0]["unknown"] > clean["units"][0]["unknown"]
 
 
@@ -186,3 +188,34 @@ def test_a_home_page_opening_with_300_unclosed_font_tags_is_read_whole(county, t
     assert proc.returncode == 0, proc.stderr[-2000:]
     assert card["pages"]["crawled"] > 100                 # its links were found and followed
     assert _statuses(card) == base                        # site identity included
+
+
+# -- the crawler's own record ------------------------------------------------------------------------
+def test_the_crawl_records_why_and_keeps_a_script_shell_apart(tmp_path):
+    """`zwgk crawl` of a small portal over HTTP: a block page and a captcha are failed fetches
+    with their reason and none of their links is followed; a Vue shell is an ordinary page (the
+    browser pass renders it); an empty robots.txt is no firewall."""
+    from tests.hostile import HostileServer, respond
+    from tests.hostile.firewall import SAMPLES, _sample
+    shell = (SAMPLES.parent / "negative" / "n07_vue_shell.html").read_bytes()
+    safedog, gbk = _sample("p01_safedog_block.html")
+    captcha, utf8 = _sample("p18_360_captcha.html")
+    nav = "".join(f'<a href="/c{i}.html">栏目{i}</a>' for i in range(20))
+    home = (f"<html><head><meta charset='utf-8'><title>江门市人民政府</title></head><body><div class='nav'>{nav}"
+            "<a href='/app/'>政务服务</a><a href='/zwgk/'>政务公开</a><a href='/hd/'>互动交流</a></div>"
+            "<div class='footer'>主办单位：江门市人民政府 网站标识码 4407000001</div></body></html>")
+    routes = {"/": respond(home), "/robots.txt": respond(b"", ctype="text/plain"), "/app/": respond(shell),
+              "/zwgk/": respond(safedog, ctype=gbk), "/hd/": respond(captcha, ctype=utf8),
+              **{f"/c{i}.html": respond(home.replace("江门市人民政府</title>", f"栏目{i}_江门市人民政府</title>"))
+                 for i in range(20)}}
+    out = tmp_path / "crawl.jsonl"
+    with HostileServer(routes) as srv:
+        proc = zwgk("crawl", srv.url, "--jsonl", str(out), env=ENV)
+        hits = list(srv.hits)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    snaps = {s["url"].replace(srv.url, "/"): s for s in map(json.loads, out.read_text("utf-8").splitlines()[:-1])}
+    assert snaps["/zwgk/"]["error"] == "被网站防护拦截（网站安全狗）" and snaps["/zwgk/"]["status"] == 200
+    assert snaps["/hd/"]["error"] == "验证码页面" and not snaps["/hd/"]["links"]
+    assert snaps["/app/"]["error"] == "" and snaps["/"]["error"] == ""
+    assert all(snaps[f"/c{i}.html"]["error"] == "" for i in range(20))
+    assert hits.count("/zwgk/") == 2 and hits.count("/hd/") == 2     # asked once more after a pause
