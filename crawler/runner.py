@@ -33,6 +33,7 @@ class CrawlOutcome:
     traps: list = field(default_factory=list)
     close_reason: str = ""       # Scrapy's: finished, closespider_timeout, shutdown …
     error: str = ""              # why the crawl itself failed (Chinese), "" if it ran
+    host_stopped: str = ""       # why the unit's host was stopped mid-crawl (crawler/backoff.py)
 
 
 def scrapy_settings(overrides: dict | None = None) -> Settings:
@@ -126,6 +127,8 @@ def crawl_units(units: list[dict], keywords, max_pages: int, on_snapshot=None,
             outcome.budget_refused = list(spider.budget.refused)
             outcome.external_skipped = spider.external_skipped
             outcome.traps = list(getattr(spider, "traps", []))
+        if crawler.stats is not None:
+            outcome.host_stopped = crawler.stats.get_value("zwgk/host_stopped") or ""
         if progress:
             progress.unit_finished(unit, outcome)
 

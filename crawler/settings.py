@@ -32,6 +32,9 @@ AUTOTHROTTLE_TARGET_CONCURRENCY = 2.0
 DOWNLOAD_TIMEOUT = 20
 RETRY_ENABLED = True
 RETRY_TIMES = 2
+# Scrapy's codes without 429: a 429 is asked again only after the pause Retry-After asks for
+# (crawler/backoff.py), never at once.
+RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408]
 REDIRECT_MAX_TIMES = 10
 DOWNLOAD_MAXSIZE = 20 * 1024 * 1024     # a page or attachment larger than this is not read
 DOWNLOAD_WARNSIZE = 5 * 1024 * 1024
@@ -64,6 +67,20 @@ SNAPSHOT_REUSE = True
 ARTICLE_REVALIDATE_DAYS = 7
 SNAPSHOT_CACHE_DB = ""
 
+# Hosts that push back (crawler/backoff.py). A block, captcha, challenge or empty page pauses the
+# host BLOCK_BACKOFF_START seconds, doubling per block in a row up to BLOCK_BACKOFF_MAX; after
+# BLOCK_MAX_CONSECUTIVE in a row the host is stopped. A 429 without Retry-After counts as
+# RETRY_AFTER_DEFAULT seconds (doubling); a page is asked again RETRY_AFTER_TIMES times after
+# the pause; a wait that leaves less than RETRY_AFTER_MARGIN of the unit's time budget (of
+# RETRY_AFTER_MAX without one) stops the host.
+BLOCK_BACKOFF_START = 5.0
+BLOCK_BACKOFF_MAX = 60.0
+BLOCK_MAX_CONSECUTIVE = 5
+RETRY_AFTER_DEFAULT = 60.0
+RETRY_AFTER_TIMES = 1
+RETRY_AFTER_MAX = 900.0
+RETRY_AFTER_MARGIN = 60.0
+
 MAX_PARALLEL_HOSTS = 8       # hosts crawled at once in an audit; units on one host go in turn
 UNIT_TIME_BUDGET = 3600      # seconds a unit may crawl before it is closed (its unseen pages: unknown)
 
@@ -91,6 +108,8 @@ DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.httpcache.HttpCacheMiddleware": None,
     "zwgk.crawler.httpcache.NoStaleCacheMiddleware": 900,      # never a cached copy for a failed request
     "zwgk.crawler.middlewares.RedirectLoopMiddleware": 650,   # sees a 3xx before RedirectMiddleware (600)
+    # block pages and 429: after decompression (590), before MetaRefresh (580) and Retry (550)
+    "zwgk.crawler.backoff.HostBackoffMiddleware": 585,
 }
 # Scrapy's default extensions without the two consoles (TelnetConsole, RemoteControl) and with
 # our AutoThrottle. Named here rather than switched off in EXTENSIONS: Scrapy imports every module

@@ -42,7 +42,7 @@ log = logging.getLogger(__name__)
 _PARSER_SOURCES = ("zwgk.page.html", "zwgk.page.dom", "zwgk.page.text", "zwgk.page.breadcrumb",
                    "zwgk.page.gkmlpt", "zwgk.page.snapshot",
                    "zwgk.page.scope", "zwgk.crawler.decoding", "zwgk.crawler.attachments",
-                   "zwgk.crawler.spiders.portal")
+                   "zwgk.crawler.spiders.portal", "zwgk.page.blockpage", "zwgk.crawler.backoff")
 _PARSER_SETTINGS = ("MAX_LINKS_PER_PAGE", "GKMLPT_MAX_PAGES", "DOWNLOAD_MAXSIZE")
 SIDECAR = "zwgk-parser.json"
 

@@ -43,6 +43,8 @@ _CLOSE_REASONS = {"closespider_timeout": "单位抓取时间预算用完", "shut
 def _incomplete(outcome) -> str:
     if outcome.error:
         return outcome.error
+    if outcome.host_stopped:
+        return outcome.host_stopped      # blocked or told to wait: what was not reached is unseen
     reason = outcome.close_reason
     return "" if reason in ("", "finished") else _CLOSE_REASONS.get(reason, reason)
 

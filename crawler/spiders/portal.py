@@ -471,7 +471,8 @@ class PortalSpider(scrapy.Spider):
         elif gkmlpt.is_api_url(response.url) and ("json" in ctype or body.lstrip()[:1] in (b"{", b"[")):
             data.update(self._gkmlpt_list(response, body, ctype))
         elif looks_html and not any(t in ctype for t in _NO_TEXT_TYPES) and not looks_binary(body):
-            decoded = decode_html(body, data["content_type"])
+            # decoded already where HostBackoffMiddleware judged the page (crawler/backoff.py)
+            decoded = response.meta.pop("zwgk_decoded", None) or decode_html(body, data["content_type"])
             data.update(html=decoded.text, encoding=decoded.encoding, declared_encoding=decoded.declared)
             parsed = extract(decoded.text, response.url,
                              max_links=self.settings.getint("MAX_LINKS_PER_PAGE", 5000))
@@ -491,11 +492,22 @@ class PortalSpider(scrapy.Spider):
             data["error"] = ("起始页内容为空" if not body.strip() else
                              f"起始页不是网页，而是 {kind.upper()} 文件" if kind else
                              f"起始页不是网页（Content-Type: {ctype or '未声明'}）")
+        self._mark_blocked(data, response)
         snapshot = PageSnapshot(**data)
         yield snapshot
         # Off-scope redirect targets are recorded but not explored.
         if in_scope and snapshot.ok and snapshot.links:
             yield from self._follow(snapshot)
+
+    @staticmethod
+    def _mark_blocked(data: dict, response) -> None:
+        """A block, captcha, challenge or empty page, or a 429 given up on (crawler/backoff.py),
+        is a failed fetch with its reason: not the site's page, so nothing on it is judged and
+        none of its links is followed. Its title and body stay as evidence."""
+        reason = response.meta.get("zwgk_block_reason")
+        if reason and not data.get("error"):
+            data["error"] = reason
+            data["links"] = ()
 
     # -- gkmlpt: the platform's column tree and JSON lists become ordinary links ------------
     def _gkmlpt_columns(self, html: str, index_url: str) -> tuple:
