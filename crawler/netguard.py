@@ -2,7 +2,7 @@
 addresses, in any notation, after DNS and after every redirect (Scrapy 2.19, Twisted reactor).
 What counts as internal is zwgk.page.netaddr's.
 
-Three layers, each useful alone, used together here (crawler/settings.py plugs them in):
+Two layers, each useful alone, used together here (crawler/settings.py plugs them in):
 
 1. `NetGuardMiddleware` (downloader middleware, early: before robots.txt and the page budget)
    refuses, before any connection, every request whose URL names an internal target in any
@@ -18,11 +18,12 @@ Three layers, each useful alone, used together here (crawler/settings.py plugs t
    fails with DNSLookupError, which the middleware turns into InternalAddressRefused. It is
    installed either by Scrapy (TWISTED_DNS_RESOLVER / DNS_RESOLVER, CrawlerProcess only) or by
    the middleware itself (CrawlerRunner, which zwgk uses, never installs a resolver).
-3. `GuardedHTTP11DownloadHandler` / `GuardedH2DownloadHandler` (optional, DOWNLOAD_HANDLERS):
-   tell the resolver which crawler a connection is for, so each unit's own allowlist and "allow
-   internal" apply exactly even with many units in one reactor. Without them the resolver uses
-   the union of the allowlists of the crawlers running, and allows internal addresses only when
-   every one of them does.
+   One resolver serves every crawler of the reactor (zwgk crawls up to MAX_PARALLEL_HOSTS units
+   at once), so it allows the internal (host, port) entries of every unit being crawled — their
+   own start hosts — and internal addresses at all only when every running unit allows them.
+   Which unit a connection is for cannot be known reliably there: Twisted starts some
+   connections (a retry on a stale persistent one) from callbacks that carry another crawler's
+   context. Each unit's own, exact policy is the middleware's, on every URL it requests.
 
 Settings:
     NETGUARD_ENABLED          True
@@ -44,7 +45,6 @@ import time
 import urllib.request
 import weakref
 from collections import OrderedDict
-from contextvars import ContextVar
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
@@ -99,15 +99,15 @@ class _Registry:
     def unregister(self, crawler):
         self.policies.pop(id(crawler), None)
 
-    def fallback(self, allow_internal: bool = False) -> NetGuardPolicy:
-        """The policy for a connection no crawler claimed (no guarded download handler): the
-        union of the allowlists; internal addresses only if every running crawler allows them."""
+    def union(self, allow_internal: bool = False) -> NetGuardPolicy:
+        """The resolver's policy: the union of the running crawlers' allowlists; internal
+        addresses only if every running crawler allows them (fail closed)."""
         pols = list(self.policies.values())
         allowed = set(self.extra)
         for p in pols:
             allowed |= p.allowed
         every = bool(pols) and all(p.allow_internal for p in pols)
-        return NetGuardPolicy(frozenset(allowed), allow_internal or every, "fallback")
+        return NetGuardPolicy(frozenset(allowed), allow_internal or every, "union")
 
     def record_refusal(self, key, why: str):
         self.refused[key] = (why, time.monotonic())
@@ -127,7 +127,6 @@ class _Registry:
 
 
 REGISTRY = _Registry()
-_CURRENT: ContextVar[NetGuardPolicy | None] = ContextVar("netguard_policy", default=None)
 _POLICIES: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()     # crawler -> policy
 
 
@@ -231,7 +230,7 @@ class GuardedResolver:
 
     def resolveHostName(self, resolutionReceiver, hostName, portNumber=0, addressTypes=None,
                         transportSemantics="TCP"):
-        policy = _CURRENT.get() or REGISTRY.fallback(self.allow_internal)
+        policy = REGISTRY.union(self.allow_internal)
         receiver = _FilteringReceiver(resolutionReceiver, hostName, portNumber, policy)
         return self.inner.resolveHostName(receiver, hostName, portNumber, addressTypes,
                                           transportSemantics)
@@ -272,19 +271,6 @@ def install_guard(crawler=None, reactor=None) -> GuardedResolver:
     return guard
 
 
-# -- download handlers that tell the resolver whose connection it is ---------------------------
-class _PolicyScope:
-    async def download_request(self, request):
-        token = _CURRENT.set(policy_for(self._crawler))
-        try:
-            # The connection (and so the name resolution) starts synchronously inside this call:
-            # Agent.request -> HTTPConnectionPool.getConnection -> HostnameEndpoint.connect ->
-            # reactor.nameResolver.resolveHostName, all before the first await yields.
-            return await super().download_request(request)
-        finally:
-            _CURRENT.reset(token)
-
-
 def _handler_classes() -> tuple:
     """The handlers whose connections go through Twisted's HostnameEndpoint (so the resolver)."""
     from scrapy.core.downloader.handlers.http11 import HTTP11DownloadHandler
@@ -295,18 +281,6 @@ def _handler_classes() -> tuple:
     except ImportError:    # pragma: no cover — no h2 package
         pass
     return tuple(classes)
-
-
-_HANDLERS = _handler_classes()
-
-
-class GuardedHTTP11DownloadHandler(_PolicyScope, _HANDLERS[0]):
-    """HTTP11DownloadHandler whose connections are resolved under this crawler's policy."""
-
-
-if len(_HANDLERS) > 1:
-    class GuardedH2DownloadHandler(_PolicyScope, _HANDLERS[1]):
-        """H2DownloadHandler (HTTP/2: https only, no proxies) under this crawler's policy."""
 
 
 # -- the downloader middleware -------------------------------------------------------------------
@@ -363,7 +337,7 @@ class NetGuardMiddleware:
                 raise RuntimeError(
                     f"NetGuardMiddleware: DOWNLOAD_HANDLERS[{scheme!r}] = {path} does not connect "
                     "through Twisted's HostnameEndpoint, so the resolver guard would not see its "
-                    "connections. Use (Guarded)HTTP11DownloadHandler, or set "
+                    "connections. Use HTTP11DownloadHandler, or set "
                     "NETGUARD_ALLOW_UNGUARDED_HANDLERS = True knowingly.")
 
     def _register(self) -> NetGuardPolicy:
@@ -501,6 +475,6 @@ class NetGuardErrorMiddleware:
         return self._mw.process_exception(request, exception)
 
 
-__all__ = ["NetGuardMiddleware", "NetGuardErrorMiddleware", "GuardedResolver", "GuardedHTTP11DownloadHandler",
+__all__ = ["NetGuardMiddleware", "NetGuardErrorMiddleware", "GuardedResolver",
            "InternalAddressRefused", "NetGuardPolicy", "REFUSED_PREFIX", "REGISTRY",
            "build_policy", "install_guard", "policy_for", "refusal_for"]

@@ -116,12 +116,6 @@ SCRAPER_SLOT_MAX_ACTIVE_SIZE = 2 * DOWNLOAD_MAXSIZE
 NETGUARD_ENABLED = True
 NETGUARD_ALLOW_INTERNAL = False
 NETGUARD_ALLOWED_HOSTS: list = []
-# The resolver guard learns from these handlers whose connection it resolves, so each unit's
-# allowlist holds exactly while MAX_PARALLEL_HOSTS units share the reactor.
-DOWNLOAD_HANDLERS = {
-    "http": "zwgk.crawler.netguard.GuardedHTTP11DownloadHandler",
-    "https": "zwgk.crawler.netguard.GuardedHTTP11DownloadHandler",
-}
 
 DOWNLOADER_MIDDLEWARES = {
     # before the budget (50), robots.txt (100) and every cache: a refused link costs nothing

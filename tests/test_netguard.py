@@ -1,5 +1,5 @@
 """zwgk.crawler.netguard's resolver guard with a fake reactor: the check is on the addresses handed
-to the connector, every time (DNS rebinding), under each crawler's own policy. Nothing here opens a
+to the connector, every time (DNS rebinding), allowing only the running units' own hosts. Nothing here opens a
 connection or makes a DNS query; the real crawls are in tests/test_hostile_ssrf.py."""
 from __future__ import annotations
 
@@ -92,27 +92,21 @@ def test_resolver_rebinding_each_answer_is_checked(registry):
     assert len(inner.calls) == 3
 
 
-def test_resolver_allowlist_and_contextvar(registry):
-    guard, _ = _guard([["127.0.0.1"]] * 6)
-    pol = ng.NetGuardPolicy(frozenset(allow_entries("http://staging.example:8080/")), False, "u")
-    registry.policies[1] = pol
-    got = Collect()
-    guard.resolveHostName(got, "staging.example", 8080)        # fallback: union of policies
-    assert got.addresses == ["127.0.0.1"]
-    got = Collect()
-    guard.resolveHostName(got, "staging.example", 9090)        # another port
-    assert got.addresses == []
-    got = Collect()
-    guard.resolveHostName(got, "STAGING.example.", 8080)       # same host, other spelling
-    assert got.addresses == ["127.0.0.1"]
-    other = ng.NetGuardPolicy(frozenset(), False, "other unit")
-    token = ng._CURRENT.set(other)                             # a guarded handler's connection
-    try:
+def test_resolver_allows_the_running_units_own_hosts_only(registry):
+    guard, _ = _guard([["127.0.0.1"]] * 8)
+    registry.policies[1] = ng.NetGuardPolicy(frozenset(allow_entries("http://staging.example:8080/")), False, "u")
+    registry.policies[2] = ng.NetGuardPolicy(frozenset(allow_entries("https://www.x.gov.cn/")), False, "v")
+    for host, port, expected in (("staging.example", 8080, ["127.0.0.1"]),      # a running unit's start
+                                 ("staging.example", 9090, []),                 # another port
+                                 ("STAGING.example.", 8080, ["127.0.0.1"]),     # same host, other spelling
+                                 ("intranet.example", 80, [])):
         got = Collect()
-        guard.resolveHostName(got, "staging.example", 8080)
-        assert got.addresses == []
-    finally:
-        ng._CURRENT.reset(token)
+        guard.resolveHostName(got, host, port)
+        assert got.addresses == expected, (host, port)
+    registry.policies.clear()
+    got = Collect()
+    guard.resolveHostName(got, "staging.example", 8080)
+    assert got.addresses == []                                 # that unit has ended
     registry.policies[1] = ng.NetGuardPolicy(frozenset(), True, "closed network")
     got = Collect()
     guard.resolveHostName(got, "anything.example", 80)
