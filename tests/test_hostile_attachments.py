@@ -166,6 +166,7 @@ def test_memory_stays_far_below_a_gigabyte_and_the_reactor_never_stalls(audit):
     assert audit["max_gap_s"] < 1.0, audit["max_gap_s"]       # inline: minutes per slow PDF
     print(f"\ncaller peak {audit['caller_maxrss_kb'] / 1024:.0f} MB, worker peak "
           f"{audit['worker_peak_rss_kb'] / 1024:.0f} MB, longest reactor stall {audit['max_gap_s'] * 1000:.0f} ms, "
+          f"hostile unit {audit['units'][HOSTILE['name']]['seconds']:.1f} s (budget {BUDGET} s), "
           f"audit {audit['seconds']:.1f} s, pool {audit['pool']}")
 
 
