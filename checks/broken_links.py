@@ -28,6 +28,7 @@ from zwgk.checks.model import Finding, Needs
 from zwgk.checks.params import ParamError
 from zwgk.page.blockpage import is_pushback
 from zwgk.page.dom import with_class_or_id
+from zwgk.page.netaddr import REFUSED_PREFIX
 from zwgk.page.scope import normalise_url
 from zwgk.page.text import fold, norm
 
@@ -140,7 +141,8 @@ def _internal(site, params):
 
 
 def _external(site, params):
-    ext = site.external
+    # links into an intranet were never requested: checks/intranet_links.py reports them
+    ext = [s for s in site.external if not s.error.startswith(REFUSED_PREFIX)]
     if not ext:
         yield Finding("unknown", "本次抓取未检查任何外部链接", url=site.home.final_url,
                       evidence=f"跳过的外部链接 {site.external_skipped} 个" if site.external_skipped else "")

@@ -38,7 +38,8 @@ RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408]
 REDIRECT_MAX_TIMES = 10
 DOWNLOAD_MAXSIZE = 20 * 1024 * 1024     # a page or attachment larger than this is not read
 DOWNLOAD_WARNSIZE = 5 * 1024 * 1024
-DNS_TIMEOUT = 10
+DNS_TIMEOUT = 10     # only Scrapy's own resolvers honour it, and CrawlerRunner (crawler/runner.py)
+                     # installs none: Twisted's resolver is used (NETGUARD_INNER_RESOLVER can change that)
 COOKIES_ENABLED = False
 TELNETCONSOLE_ENABLED = False
 # Scrapy 2.19's RemoteControl runs a local HTTP server per crawler that executes Python sent to
@@ -102,7 +103,42 @@ CRAWL_DOCUMENT_KEYWORDS = None
 GKMLPT_PROBE = True          # look for Guangdong's 公开目录 platform under each unit's scope
 GKMLPT_MAX_PAGES = 5         # API list pages read per gkmlpt category
 
+# Attachments (crawler/attachments.py) are parsed in worker processes, never in the reactor: per
+# document at most ATTACHMENT_CPU_SECONDS of CPU, ATTACHMENT_WALL_SECONDS of wall time (above the
+# CPU limit: the workers run nice'd), ATTACHMENT_MEMORY_MB of memory, ATTACHMENT_MAX_PAGES PDF
+# pages, and a DOCX whose parts would inflate past ATTACHMENT_MAX_INFLATED_MB (ATTACHMENT_MAX_PART_MB
+# for word/document.xml) is not inflated at all (zip bombs). A parse over a limit is abandoned with
+# its reason, and the unit's time budget ends every parse still pending. Once ATTACHMENT_STRIKES of
+# a unit's documents ran out of time, its later ones get ATTACHMENT_STRIKE_CPU_SECONDS.
+ATTACHMENT_WORKERS = 2
+ATTACHMENT_CPU_SECONDS = 20
+ATTACHMENT_WALL_SECONDS = 40
+ATTACHMENT_MEMORY_MB = 512
+ATTACHMENT_MAX_PAGES = 80
+ATTACHMENT_MAX_INFLATED_MB = 256
+ATTACHMENT_MAX_PART_MB = 32       # python-docx needs ~11 MB of memory per MB of document.xml
+ATTACHMENT_STRIKES = 2
+ATTACHMENT_STRIKE_CPU_SECONDS = 5
+# Scrapy stops scheduling a unit's downloads while the bodies its callbacks still hold pass this
+# (default 5 MB): one attachment waiting for its parse would otherwise hold up the unit's crawl.
+SCRAPER_SLOT_MAX_ACTIVE_SIZE = 2 * DOWNLOAD_MAXSIZE
+
+# No request goes to loopback, private, link-local, CGNAT or reserved addresses, in any notation
+# (127.0.0.2, 2130706434, 0x7f.0.0.2, [::ffff:127.0.0.2], localhost …), checked on the URL and
+# again on the addresses DNS gives, after every redirect and <meta refresh> (crawler/netguard.py)
+# — except the unit's own start URL's host and port (and its scope's): a webmaster may check a
+# staging copy on 127.0.0.1:8080. A refused link is recorded as 链接指向内网地址 (a finding of
+# checks/intranet_links.py). NETGUARD_ALLOW_INTERNAL (`--allow-internal`) is for audits run
+# inside a closed network; NETGUARD_ALLOWED_HOSTS lists "host" or "host:port" every unit may reach.
+NETGUARD_ENABLED = True
+NETGUARD_ALLOW_INTERNAL = False
+NETGUARD_ALLOWED_HOSTS: list = []
+
 DOWNLOADER_MIDDLEWARES = {
+    # before the budget (50), robots.txt (100) and every cache: a refused link costs nothing
+    "zwgk.crawler.netguard.NetGuardMiddleware": 40,
+    # just above RetryMiddleware (550): a DNS answer the guard emptied is refused, not retried
+    "zwgk.crawler.netguard.NetGuardErrorMiddleware": 560,
     "zwgk.crawler.middlewares.PageBudgetMiddleware": 50,
     "zwgk.crawler.middlewares.FreshArticleMiddleware": 120,   # after robots.txt (100), before the cache
     "scrapy.downloadermiddlewares.httpcache.HttpCacheMiddleware": None,
@@ -146,6 +182,8 @@ def _from_env():
                 g[name] = float(value)
             elif isinstance(current, str):
                 g[name] = value
+            elif isinstance(current, list):       # comma-separated: ZWGK_NETGUARD_ALLOWED_HOSTS=a,b:8080
+                g[name] = [v.strip() for v in value.split(",") if v.strip()]
         except ValueError:
             pass
 
