@@ -12,6 +12,7 @@ from zwgk.checks import (
     elderly_friendly,
     https_security,
     lapsed_documents_marked,
+    messages_answered,
     page_metadata,
     policy_interpretation_linked,
     report_deadline,
@@ -35,4 +36,5 @@ CHECKS = {module.ID: module for module in (
     report_deadline,
     annual_report_content,
     annual_report_similarity,
+    messages_answered,
 )}
