@@ -177,7 +177,9 @@ class _Judge:
         site = self.site
         if col.external:
             host = urlsplit(col.url).hostname or col.url
-            yield Finding("unknown", f"“{col.name}”设在本站以外的平台（{host}），未检查其留言答复情况",
+            where = ("不在本单位的抓取范围内" if host == urlsplit(site.start_url).hostname
+                     else f"设在本站以外的平台（{host}）")
+            yield Finding("unknown", f"“{col.name}”{where}，未检查其留言答复情况",
                           url=col.url, evidence=f"链接位于 {col.found_on}")
             return
         first = col.page(site)
