@@ -13,6 +13,7 @@ from zwgk.checks import (
     https_security,
     intranet_links,
     lapsed_documents_marked,
+    messages_answered,
     page_metadata,
     policy_interpretation_linked,
     report_deadline,
@@ -37,4 +38,5 @@ CHECKS = {module.ID: module for module in (
     report_deadline,
     annual_report_content,
     annual_report_similarity,
+    messages_answered,
 )}

@@ -224,7 +224,8 @@ class _Renderer:
         href = article.path if from_page is None else rel(from_page, article.path)
         doc = article.doc
         return {"title": article.title, "href": href, "date": f"{article.published:%Y-%m-%d}",
-                "doc_no": doc.doc_no if doc else "", "validity": article.validity_in_list}
+                "doc_no": doc.doc_no if doc else "", "validity": article.validity_in_list,
+                "message": article.message, "asked": article.published}
 
     def column_meta(self, column: Column) -> list:
         return self.site_meta() + [("ColumnName", column.name),

@@ -143,6 +143,12 @@ def _county_units(bad: bool) -> dict:
                 "rule-of-law-report-missing": {
                     "url": "/zwgk/zfxxgk/fzzfjs/", "deadline": "03-01",
                     "detail": "“法治政府建设年度报告”栏目存在，但没有应于3月1日前发布的上年度报告（只有更早年度的）"},
+                "message-unanswered": {
+                    "doc_id": _county.UNANSWERED_LETTER, "column": "/hdjl/qzxx/", "asked_days": 100,
+                    "found_on": "/hdjl/qzxx/index_1.html",
+                    # beside it: 50 days 未回复 (a warn, no fail) and 办理中 with an interim reply (answered)
+                    "decoy_doc_ids": [_county.LETTER_NOT_YET_DUE, _county.LETTER_INTERIM_REPLY],
+                    "detail": "区长信箱一封100天前的来信仍为“未回复”（回复内容：暂无回复），超过3个月未答复"},
                 **_no_security_headers("/"),
             },
         },

@@ -9,10 +9,14 @@ from __future__ import annotations
 import datetime as dt
 
 from .content import annual_reports, document, interpret_all, law_report_year_due, law_reports, news, notice, with_id
+from .messages import add_box, letter
 from .model import Block, Channel, Column, ReportWording, Site
 
 REPEALED_BUT_VALID = 90201   # 规范性文件 listed as 已废止 whose own page says 有效性：有效
 LATE_REPORT = 90202          # the as_of.year-1 annual report, published on March 5 (bad twin)
+UNANSWERED_LETTER = 90203    # 区长信箱: a letter 100 days old, 未回复, 暂无回复 (bad twin)
+LETTER_NOT_YET_DUE = 90204   # 区长信箱: a letter 50 days old, 未回复: not yet 3 months (bad twin's decoy)
+LETTER_INTERIM_REPLY = 90205  # 区长信箱: 办理中 with an interim reply (both twins' decoy)
 
 COUNTY = "江门市新会区人民政府"
 OFFICE = "江门市新会区人民政府办公室"
@@ -266,9 +270,46 @@ def site(as_of) -> Site:
         news(as_of, 57, "新会区人才公寓如何申请？", source="江门市新会区人力资源和社会保障局"),
     ])
 
+    _message_box(s, as_of)
+
     # ---- 政策解读: published with each document in force (三同步) --------------------------------
     interpret_all(s, [x + "gfxwj/"], x + "zcjd/", as_of)
     return s
+
+
+# ---- 区长信箱 (item 32) -----------------------------------------------------------------------------
+QZXX = "/hdjl/qzxx/"
+QZXX_PROMISE = "区长信箱来信一般在15个工作日内答复；情况复杂需要延长办理期限的，将告知来信人。"
+
+
+def _message_box(s, as_of):
+    """The 区长信箱 under 互动交流: every letter answered within the promised 15 working days, one
+    still 办理中 with an interim reply, one asked 3 days ago, and the box's own 办理须知."""
+    housing, transport = "江门市新会区住房和城乡建设局", "江门市新会区交通运输局"
+    add_box(s, QZXX, "区长信箱", "/hdjl/", QZXX_PROMISE, [
+        letter(as_of, 3, "关于会城街道老旧小区加装电梯补贴的咨询", "梁**",
+               "我家小区建于1995年，想了解加装电梯有没有补贴、向哪个部门申请。", "办理中"),
+        with_id(LETTER_INTERIM_REPLY, letter(
+            as_of, 12, "关于今古洲大道夜间货车噪音扰民的反映", "陈**",
+            "今古洲大道每晚十点后大货车很多，噪音很大，希望限行或限速。", "办理中", 4, transport,
+            "陈女士：您好！您的来信已收悉并转区交通运输局、区公安分局交警大队研究处理，"
+            "现正开展夜间噪音监测，办理结果将另行答复。")),
+        letter(as_of, 25, "关于双水镇农村生活垃圾收运的建议", "李**",
+               "双水镇部分村的垃圾桶清运间隔太长，夏天气味很大。", "已回复", 5, "江门市新会区双水镇人民政府",
+               "李先生：您好！镇政府已将相关村的清运频次由每两天一次调整为每天一次。"),
+        letter(as_of, 47, "关于银湖湾湿地公园开放时间的咨询", "黄**",
+               "请问银湖湾湿地公园节假日是否延长开放时间？", "已回复", 8, "江门市新会区林业局",
+               "黄女士：您好！银湖湾湿地公园每天8:00至18:00开放，节假日延长至19:00。"),
+        letter(as_of, 96, "关于司前镇村道硬底化的建议", "吴**",
+               "司前镇某村村道仍是泥路，雨天出行困难，建议硬底化。", "已回复", 6, "江门市新会区司前镇人民政府",
+               "吴先生：您好！该村道硬底化工程已列入本年度镇村道路建设计划，预计下半年完工。"),
+        letter(as_of, 170, "关于会城街道学位申请材料的咨询", "周**",
+               "外来务工人员子女申请公办学校学位需要哪些材料？", "已回复", 11, "江门市新会区教育局",
+               "周先生：您好！需提供居住证、社保缴纳证明和户口簿，详见区教育局招生公告。"),
+        news(as_of, 320, "区长信箱受理范围和办理须知", source=OFFICE, body=[
+            "区长信箱受理对区政府工作的意见建议和咨询，不受理已进入诉讼、仲裁等法定程序的事项。",
+            QZXX_PROMISE]),
+    ], page_size=5)
 
 
 # ---- the twin with planted problems --------------------------------------------------------------
@@ -323,6 +364,17 @@ def _no_security_headers(s, as_of):
     s.security_headers = False
 
 
+def _unanswered_letter(s, as_of):
+    """A 区长信箱 letter 100 days old still 未回复 (回复内容：暂无回复), on the list's second page;
+    beside it a 50-day-old 未回复 letter, past the promised 15 working days but not yet 3 months."""
+    s.add_article(QZXX, with_id(UNANSWERED_LETTER, letter(
+        as_of, 100, "关于罗坑镇自来水水压不足的问题", "莫**",
+        "罗坑镇某村自来水水压一直不足，高峰期二楼以上没有水，反映多次未解决。", "未回复")))
+    s.add_article(QZXX, with_id(LETTER_NOT_YET_DUE, letter(
+        as_of, 50, "关于大泽镇公交班次过少的意见", "谭**",
+        "大泽镇往返会城的公交班次太少，建议增加早晚班次。", "未回复")))
+
+
 PLANTS = {
     "column-missing-standard-catalog": _no_standard_catalog,
     "accessibility-script-404": _toolbar_script_404,
@@ -332,4 +384,5 @@ PLANTS = {
     "annual-report-late": _late_report,
     "rule-of-law-report-missing": _no_law_report,
     "security-headers-missing": _no_security_headers,
+    "message-unanswered": _unanswered_letter,
 }
