@@ -14,8 +14,10 @@ from zwgk.checks import (
     intranet_links,
     lapsed_documents_marked,
     page_metadata,
+    personal_data_exposed,
     policy_interpretation_linked,
     report_deadline,
+    serious_wording_errors,
     site_identity,
 )
 
@@ -37,4 +39,6 @@ CHECKS = {module.ID: module for module in (
     report_deadline,
     annual_report_content,
     annual_report_similarity,
+    personal_data_exposed,
+    serious_wording_errors,
 )}

@@ -323,7 +323,7 @@ def load_rulebook(id_or_path: str = "jiangmen-2022") -> Rulebook:
 
 
 def read_datafiles(module, params: dict, base: Path | None = None, label: str = "") -> dict:
-    """params with each `datafile` param (a word list such as rules/wordlists/wording-errors.yaml)
+    """params with each `datafile` param (a word list such as rules/vocab/wording-errors.yaml)
     replaced by its content: the file is looked for beside the rulebook (base), then among the
     bundled rules; read with the same bounds as a rulebook, and checked by the check's own
     read_datafile(name, data, where) — a mistake names the file and the line."""
