@@ -21,8 +21,8 @@ What zwgk shows of what it found is masked (440*************34, 6217***********1
 terminal output republishes the data.
 
 Why it matters: plan item 41 (保密审查, 严把保密关) and item 13 (保护个人隐私), with item 43
-(公开方式); 《个人信息保护法》; the national inspections (国办秘函〔2019〕19号 检查指标) list
-unmasked ID, bank and phone numbers in 公示 among the problems a website must correct at once.
+(公开方式); 《个人信息保护法》. The quarterly 政府网站检查情况通报 written under 国办秘函〔2019〕19号
+name 公示 whose 身份证号、手机号、银行卡号 are not masked among the problems a unit must correct.
 
 Pass: a 补贴发放名单公示 shows 户主 李*明, 身份证号 440705********2314, 联系电话 138****5678.
 Fail: the same list shows a whole 身份证号 (18 digits, its check character right) and a 户主 张三
@@ -86,7 +86,7 @@ def _rules(params, as_of) -> pd.Rules:
 
 def _page_hits(site, page, rules) -> list:
     text = pd.normalise(site.text(page))
-    if not any(c.isdigit() for c in text):
+    if not pd.may_hold_numbers(text):
         return []
     tables = []
     for rows in pd.html_tables(site.doc(page)):

@@ -225,6 +225,15 @@ def numbers_in(text: str, rules: Rules, columns: dict | None = None) -> list[Hit
     return hits
 
 
+_CANDIDATE = re.compile(r"\d{11}|\d{3,4}[ \-]\d{4}[ \-]\d{4}")
+
+
+def may_hold_numbers(text: str) -> bool:
+    """Whether text (normalised) has a run of digits long enough for any personal number: pages
+    without one need not be parsed into tables."""
+    return bool(_CANDIDATE.search(text))
+
+
 def mobiles_in(cell: str) -> list[str]:
     """The unmasked mobile numbers of a table cell (digits only)."""
     return [_SEPARATORS.sub("", m.group(1)) for m in _MOBILE.finditer(normalise(cell))]
