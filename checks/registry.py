@@ -15,8 +15,10 @@ from zwgk.checks import (
     lapsed_documents_marked,
     messages_answered,
     page_metadata,
+    personal_data_exposed,
     policy_interpretation_linked,
     report_deadline,
+    serious_wording_errors,
     site_identity,
 )
 
@@ -39,4 +41,6 @@ CHECKS = {module.ID: module for module in (
     annual_report_content,
     annual_report_similarity,
     messages_answered,
+    personal_data_exposed,
+    serious_wording_errors,
 )}

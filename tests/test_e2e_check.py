@@ -33,6 +33,10 @@ PROBLEM_RULES = {
     "annual-report-identity-broken": "annual-report-content",
     "rule-of-law-report-missing": "rule-of-law-report-deadline",
     "message-unanswered": "messages-answered",
+    # item 41 (issue 17)
+    "personal-data-exposed": "personal-data-exposed",
+    "personal-data-in-attachment": "personal-data-exposed",
+    "serious-wording-error": "serious-wording-errors",
 }
 
 

@@ -82,6 +82,14 @@ class Message:
 
 
 @dataclass
+class Attachment:
+    """A Word file attached to an article (附件): paragraphs, then tables (first row: the header)."""
+    title: str
+    paragraphs: list = field(default_factory=list)
+    tables: list = field(default_factory=list)
+
+
+@dataclass
 class Article:
     title: str
     published: dt.datetime
@@ -98,6 +106,8 @@ class Article:
     report_text: dict | None = None  # annual report wording, formatted: overview/problems/other
     message: Message | None = None   # a letter in a message box (kind "message")
     related: list = field(default_factory=list, repr=False)   # (label, Article) under the body
+    tables: list = field(default_factory=list)        # tables under the body: rows, the first the header
+    attachments: list = field(default_factory=list)   # Attachment files linked under the body
     column: "Column | None" = field(default=None, repr=False)
 
     @property
@@ -105,6 +115,11 @@ class Article:
         """TRS-style dated URL: /zwgk/tzgg/202303/t20230310_12345.html"""
         d = self.published
         return f"{self.column.path}{d:%Y%m}/t{d:%Y%m%d}_{self.doc_id}.html"
+
+    def attachment_path(self, number: int) -> str:
+        """TRS-style attachment URL beside the article: /zwgk/tzgg/202303/P020230310_12345_1.docx"""
+        d = self.published
+        return f"{self.column.path}{d:%Y%m}/P0{d:%Y%m%d}_{self.doc_id}_{number}.docx"
 
     @property
     def validity_in_list(self) -> str:
