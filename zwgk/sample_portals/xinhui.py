@@ -289,7 +289,7 @@ QZXX_PROMISE = "区长信箱来信一般在15个工作日内答复；情况复�
 def _message_box(s, as_of):
     """The 区长信箱 under 互动交流: every letter answered within the promised 15 working days, one
     still 办理中 with an interim reply, one asked 3 days ago, and the box's own 办理须知."""
-    housing, transport = "江门市新会区住房和城乡建设局", "江门市新会区交通运输局"
+    transport = "江门市新会区交通运输局"
     add_box(s, QZXX, "区长信箱", "/hdjl/", QZXX_PROMISE, [
         letter(as_of, 3, "关于会城街道老旧小区加装电梯补贴的咨询", "梁**",
                "我家小区建于1995年，想了解加装电梯有没有补贴、向哪个部门申请。", "办理中"),
