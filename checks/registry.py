@@ -16,6 +16,7 @@ from zwgk.checks import (
     policy_interpretation_linked,
     report_deadline,
     site_identity,
+    spam_links,
 )
 
 CHECKS = {module.ID: module for module in (
@@ -35,4 +36,5 @@ CHECKS = {module.ID: module for module in (
     report_deadline,
     annual_report_content,
     annual_report_similarity,
+    spam_links,
 )}
