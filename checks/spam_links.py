@@ -53,6 +53,7 @@ from zwgk.checks.browser_sample import render_reason
 from zwgk.checks.model import Finding, Needs
 from zwgk.checks.params import ParamError
 from zwgk.checks.parsers.concealment import Concealment, Config, selector_of
+from zwgk.checks.parsers.listing import list_key
 from zwgk.checks.parsers.vocab import vocab
 from zwgk.page.browser_evidence import evidence_of
 from zwgk.page.dom import string_of
@@ -187,7 +188,7 @@ class _Findings:
         item = self.items.get(key)
         if item is None:
             self.items[key] = [Finding(status, message, url=url, evidence=evidence[:500], selector=selector), 1]
-        elif item[0].url != url:
+        elif list_key(item[0].url) != list_key(url):     # / and /index.html are one page
             item[1] += 1
 
     def findings(self):

@@ -31,6 +31,9 @@ PROBLEM_RULES = {
     "policy-interpretation-missing": "policy-interpretation-linked",
     "annual-report-identity-broken": "annual-report-content",
     "rule-of-law-report-missing": "rule-of-law-report-deadline",
+    # issue 17, points 4 and 5
+    "spam-link-hidden": "no-spam-links",
+    "stale-column-count": "column-update-count",
 }
 
 
