@@ -26,6 +26,8 @@ import cssselect
 import tinycss2
 from lxml.cssselect import CSSSelector
 
+from zwgk.page.dom import with_class_or_id
+
 # What a rule or style attribute must declare to matter here (everything else is skipped).
 _PROPS = {"display", "visibility", "opacity", "position", "left", "top", "right", "bottom",
           "margin-left", "margin-top", "text-indent", "font-size", "width", "height", "max-height",
@@ -69,15 +71,25 @@ def _declarations(tokens_or_text) -> dict:
 
 
 @lru_cache(maxsize=256)
-def _page_rules(css: str) -> tuple:
+def _page_rules(css: str, offscreen_px: float, tiny_px: float) -> tuple:
     """(selector text, compiled selector, specificity, declarations) of a <style> block's rules
-    that declare a property above; at-rules other than @media screen/all are left out (print
-    styles and small-screen layouts are not what a desktop reader sees); selectors with pseudo
-    classes or elements (:hover, ::before) describe a state, not the page as loaded."""
-    out = []
+    that take part in hiding: those declaring display or visibility (they hide or show again),
+    and those declaring a property that some rule of the block sets to a hiding value (left:-9999px,
+    height:0 …) — a layout rule's width:300px matters only where another rule hides by width.
+    At-rules other than @media screen/all are left out (print styles and small-screen layouts are
+    not what a desktop reader sees); selectors with pseudo classes or elements (:hover, ::before)
+    describe a state, not the page as loaded."""
+    rules = []
     for rule in _flatten(tinycss2.parse_stylesheet(css, skip_comments=True, skip_whitespace=True)):
         decls = _declarations(rule.content)
-        if not decls:
+        if decls:
+            rules.append((rule, decls))
+    hiding = {"display", "visibility", "opacity"}
+    for _rule, decls in rules:
+        hiding |= _hiding_props(decls, offscreen_px, tiny_px)
+    out = []
+    for rule, decls in rules:
+        if not hiding & decls.keys():
             continue
         for sel in tinycss2.serialize(rule.prelude).split(","):
             sel = sel.strip()
@@ -85,8 +97,32 @@ def _page_rules(css: str) -> tuple:
                 continue
             compiled = _compile(sel)
             if compiled is not None:
-                out.append((sel, compiled[0], compiled[1], decls))
+                names = frozenset(_NAMES.findall(sel))
+                out.append((sel, compiled[0], compiled[1], decls, names))
     return tuple(out)
+
+
+_NAMES = re.compile(r"[.#](-?[_a-zA-Z][\w-]*)")   # the classes and ids a selector needs
+_OFFSETS = ("left", "top", "right", "bottom", "margin-left", "margin-top", "text-indent")
+_SIZES = ("width", "height", "max-height", "font-size")
+
+
+def _hiding_props(decls: dict, offscreen_px: float, tiny_px: float) -> set:
+    """The properties of one declaration block that hide, with the ones they need beside them."""
+    out = set()
+    for p in _OFFSETS:
+        n = _px(decls[p][0]) if p in decls else None
+        if n is not None and n <= -offscreen_px:
+            out |= {p, "position"}
+    for p in _SIZES:
+        n = _px(decls[p][0]) if p in decls else None
+        if n is not None and n <= tiny_px:
+            out |= {p, "overflow", "overflow-x", "overflow-y"}
+    if "clip" in decls or "clip-path" in decls:
+        out |= {"clip", "clip-path", "position"}
+    if "color" in decls and ("background" in decls or "background-color" in decls):
+        out |= {"color", "background", "background-color"}
+    return out
 
 
 def _flatten(rules):
@@ -109,17 +145,24 @@ def _compile(sel: str):
         return None
 
 
-def styles_of(doc) -> dict:
+def styles_of(doc, cfg: "Config | None" = None) -> dict:
     """element -> property -> (value, origin text) after the cascade of the page's own <style>
     rules and inline styles (only elements some relevant declaration reaches)."""
+    cfg = cfg or Config()
     won: dict = {}                      # element -> prop -> (rank, value, origin)
     order = 0
+    present = None                      # the page's classes and ids: a rule naming another matches nothing
     for style in doc.iter("style"):
         css = style.text or ""
         if not css.strip():
             continue
-        for sel, compiled, spec, decls in _page_rules(css):
+        for sel, compiled, spec, decls, names in _page_rules(css, cfg.offscreen_px, cfg.tiny_px):
             order += 1
+            if present is None:
+                present = {w for el in with_class_or_id(doc)
+                           for w in (*(el.get("class") or "").split(), (el.get("id") or "").strip()) if w}
+            if not names <= present:
+                continue
             try:
                 matched = compiled(doc)
             except Exception:  # noqa: BLE001 — an exotic selector lxml cannot run is no hiding
@@ -255,10 +298,16 @@ class Concealment:
 
     def __init__(self, doc, cfg: Config | None = None):
         self.cfg = cfg or Config()
-        self.styles = styles_of(doc) if doc is not None else {}
+        self.styles = styles_of(doc, self.cfg) if doc is not None else {}
         self._memo: dict = {}
+        # only these elements can hide themselves: the others are answered without a look
+        self._candidates = set(self.styles)
+        if doc is not None:
+            self._candidates.update(doc.xpath("//*[@class or @hidden] | //marquee"))
 
     def own(self, el) -> Hiding | None:
+        if el not in self._candidates:
+            return None
         if el in self._memo:
             return self._memo[el]
         found = None
