@@ -375,17 +375,18 @@ class Concealment:
         return self._font_zero([el], 0)
 
     def roots(self, doc) -> list:
-        """The outermost hidden elements of the page (their hiding), in document order."""
-        out = []
-        for el in doc.iter():
+        """The outermost hidden elements of the page (their hiding), in document order; one walk
+        that does not enter what it has found hidden."""
+        out, stack = [], [doc]
+        while stack:
+            el = stack.pop()
             if not isinstance(el.tag, str) or el.tag in ("script", "style", "noscript", "template", "head"):
                 continue
             h = self.own(el) or self._font_zero_block(el)
-            if h is None:
+            if h is not None:
+                out.append(h)
                 continue
-            if any(self.own(a) is not None for a in el.iterancestors() if isinstance(a.tag, str)):
-                continue
-            out.append(h)
+            stack.extend(reversed(el))
         return out
 
 
