@@ -2,14 +2,19 @@
 
 What it checks (one of three `target`s per rule):
 - `home`: the newest dated item the home page shows or links to (list rows with a date, in-scope
-  links with a t20220825_ URL, linked article pages' PubDate / visible 发布日期) is no older than
-  `max_age_days`/`max_age_months` before the audit date. A fail (a veto) rests only on dates the
-  home page itself shows; a list filled by script must have been rendered, else unknown.
+  links with a date in their URL — t20220825_, /20230331/, /art/2016/11/22/ —, linked article
+  pages' own publication date) is no older than `max_age_days`/`max_age_months` before the audit
+  date. A fail (a veto) rests only on dates the home page itself shows; a list filled by script
+  must have been rendered, else unknown.
 - `columns`: every column named by `names` (link text or ColumnName) has a newest list row no
   older than the threshold; an empty column of that kind fails too.
 - `empty`: no fetched column/list page shows an empty-list marker (暂无信息 …) without any rows.
-Dates come from content only (list rows, PubDate, visible 发布日期, URL patterns), never from the
-crawl time; dates after the audit date are ignored as typos.
+Dates come from content only, never from the crawl time; dates after the audit date are ignored
+as typos. An article page's date is read from every signal it carries (checks/parsers/pubdate.py:
+PubDate, the 发布日期/日期 it shows, its info box, date elements, its list row, its URL), and the
+finding says which one decided: a PubDate that is only the page's generation time loses to the
+date the page shows (发布日期依据：页面“发布日期”标注 2023-07-19（PubDate 2024-04-15 为页面生成时间，
+未采用）); a 落款 or 成文日期 is never a publication date.
 
 Why it matters: 国办秘函〔2019〕19号《政府网站与政务新媒体检查指标》: a home page not updated for two
 weeks is a 单项否决 item (网站不更新); 动态/要闻 columns must be updated within two weeks,
@@ -35,11 +40,11 @@ from zwgk.checks.browser_sample import render_reason
 from zwgk.checks.model import Finding, Needs
 from zwgk.checks.params import ParamError
 from zwgk.checks.parsers.columns import find_columns, visible_marker
-from zwgk.checks.parsers.infobox import visible_pubdate
 from zwgk.checks.parsers.listing import is_pager_url, list_key, list_pages, list_rows, yearless_date
 from zwgk.page.browser_evidence import evidence_of
+from zwgk.checks.parsers.pubdate import explain, publication_date
 from zwgk.page.scope import url_kind
-from zwgk.page.text import parse_date, url_date
+from zwgk.page.text import url_date
 
 ID = "content_freshness"
 NEEDS = Needs(crawl="lists")
@@ -100,12 +105,10 @@ def _latest(candidates, as_of, params):
 
 
 def _page_date(site, snap):
-    """A fetched article page's own publication date: PubDate meta, then visible 发布日期."""
-    d = parse_date(snap.meta.get("PubDate", ""))
-    if d:
-        return d, "PubDate"
-    d = visible_pubdate(site, snap)
-    return (d, "页面发布日期") if d else (None, "")
+    """A fetched article page's own publication date, from every signal it carries
+    (checks/parsers/pubdate.py), and the words saying which signal decided."""
+    chosen, disagreeing = publication_date(site, snap)
+    return (chosen.date, explain(chosen, disagreeing)) if chosen else (None, "")
 
 
 def _linked_page_dates(site, urls):
@@ -131,6 +134,8 @@ def _yearless_hint(rows, as_of, cutoff):
 
 def _describe(newest) -> str:
     d, title, url, source = newest
+    if source.startswith("发布日期依据"):        # an article page's own date: say which signal decided
+        return f"{d.isoformat()}“{title[:40]}” {url}；{source}"
     where = {"row": "列表日期", "url": "链接地址中的日期", "发布日期": "列表发布日期",
              "成文日期": "列表成文日期"}.get(source, source)
     return f"{d.isoformat()}（{where}）“{title[:40]}” {url}"

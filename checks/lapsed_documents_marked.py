@@ -30,6 +30,7 @@ from dataclasses import asdict, is_dataclass
 from zwgk.checks.model import Finding, Needs
 from zwgk.checks.parsers.infobox import info_box
 from zwgk.checks.parsers.listing import ListRow, list_rows, row_from_mapping
+from zwgk.page.dom import is_hidden
 from zwgk.page.html import position_of
 from zwgk.page.scope import normalise_url
 from zwgk.page.text import fold, norm
@@ -68,7 +69,8 @@ def _stamp_pattern(params):
 def _stamps(site, page, params) -> list[str]:
     """Short visible labels on the page that say the document lapsed: an element (not a link)
     whose whole text is a status (已失效, 【已废止】, 该文件已失效), an image whose alt says so,
-    or a bracketed status in the title."""
+    or a bracketed status in the title. Elements hidden by their markup (display:none,
+    visibility:hidden, the hidden attribute) and everything inside them do not count."""
     doc = site.doc(page)
     if doc is None:
         return []
@@ -88,7 +90,8 @@ def _stamps(site, page, params) -> list[str]:
             continue
         if el.tag == "img":
             alt = fold(el.get("alt") or el.get("title"))
-            if alt and stamp.match(norm(alt)):
+            # a template's stamp kept hidden (display:none) until a document lapses is no mark
+            if alt and stamp.match(norm(alt)) and not is_hidden(el):
                 found.append(f"图片标识：{alt}")
             continue
         if not any(w in (el.text or "") for w in words):
@@ -96,7 +99,7 @@ def _stamps(site, page, params) -> list[str]:
         text = fold(el.text_content())
         if len(norm(text)) > params["stamp_max_chars"] or not stamp.match(norm(text)):
             continue
-        if any(True for _ in el.iterancestors("a")) or position_of(el) in ("nav", "footer"):
+        if any(True for _ in el.iterancestors("a")) or position_of(el) in ("nav", "footer") or is_hidden(el):
             continue
         found.append(f"标识：{text}")
     for h in body.iter("h1", "h2", "h3"):

@@ -13,10 +13,12 @@ issuer. A unit whose reports sit in a column outside its own site (a department 
 reports in the city's unified 年报 column) has it named in the registry (`report_column:`): the
 crawl fetches that column and its reports too, and a report found only there counts when its
 title (the list's or the page's own) names the unit; one whose title names no unit there is
-never taken as the unit's. A report is dated from every signal it carries — PubDate meta, the visible 发布时间/
-发布日期 near the title, the list row's date, the URL's date (t20220225_), Last-Modified — and
-judged by the first of `date_signal_order`; signals that disagree by more than
-`date_tolerance_days` are a `warn` of their own. Generic: the 政府信息公开工作年度报告 (items 58, 9)
+never taken as the unit's. A report is dated from every signal it carries (checks/parsers/pubdate.py) — PubDate
+meta, the date the page shows (发布时间/发布日期/日期 near the title, the info box's 发布日期, a date
+element), the list row's date, the URL's date (t20220225_, /20230331/, /art/2023/2/15/),
+Last-Modified — and judged by the first of `date_signal_order`; a PubDate equal to the page's
+generation time (页面生成时间) ranks after all of them, and a 落款 or 成文日期 is never used.
+Signals that disagree by more than `date_tolerance_days` are a `warn` of their own. Generic: the 政府信息公开工作年度报告 (items 58, 9)
 and the 法治政府建设情况年度报告 (item 59) are two rules of this one check.
 
 Why it matters: inspectors check every spring that each unit's report is up by its deadline

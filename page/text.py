@@ -62,13 +62,22 @@ def matches_any(text: str, names) -> str | None:
     return None
 
 
-# Dates as they appear on portals: 2022-08-25, 2022/8/25, 2022.08.25, 2022年8月25日, and in URLs
-# t20220825_123 or /202208/. Years are bounded to plausible publication years.
+# Dates as they appear on portals: 2022-08-25, 2022/8/25, 2022.08.25, 2022年8月25日. Years are
+# bounded to plausible publication years.
 _DATE_PATTERNS = [
     re.compile(r"(?<!\d)((?:19|20)\d{2})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?!\d)"),
 ]
-_URL_DATE = re.compile(r"(?<!\d)t?((?:19|20)\d{2})(\d{2})(\d{2})_\d+")
-_URL_MONTH = re.compile(r"/((?:19|20)\d{2})[-_]?(\d{2})/(?:\d{2}/)?")
+# Day-level dates in URLs: TRS t20220825_123, a date folder /20230331/, gov.cn /2018-12/27/,
+# Hanweb /art/2016/11/22/ (month and day may have one digit). A number that only looks like a
+# date (t19107548.shtml, a snowflake id 1906985018193408001.html) matches none of them.
+_URL_DAY = (
+    re.compile(r"(?<![\d])t?((?:19|20)\d{2})(\d{2})(\d{2})_\d+"),
+    re.compile(r"/((?:19|20)\d{2})(\d{2})(\d{2})/"),
+    re.compile(r"/((?:19|20)\d{2})-(\d{2})/(\d{2})/"),
+    re.compile(r"/art/((?:19|20)\d{2})/(\d{1,2})/(\d{1,2})/"),
+)
+# A month folder /202305/ or /2023-05/: month precision only.
+_URL_MONTH = re.compile(r"/((?:19|20)\d{2})-?(0[1-9]|1[0-2])/")
 
 
 def _mk(y, m, d) -> date | None:
@@ -99,6 +108,19 @@ def parse_date(text: str | None) -> date | None:
 
 
 def url_date(url: str) -> date | None:
-    """A publication date coded in a URL (TRS `t20220825_123`), or None."""
-    m = _URL_DATE.search(url or "")
-    return _mk(*m.groups()) if m else None
+    """A day-level publication date coded in a URL (t20220825_123, /20230331/, /2018-12/27/,
+    /art/2016/11/22/), or None."""
+    path = url or ""
+    for pat in _URL_DAY:
+        for m in pat.finditer(path):
+            d = _mk(*m.groups())
+            if d:
+                return d
+    return None
+
+
+def url_month(url: str) -> tuple[int, int] | None:
+    """(year, month) of a month folder in a URL (/202305/, /2023-05/), or None; a month can
+    support or contradict a date, never give one."""
+    m = _URL_MONTH.search(url or "")
+    return (int(m.group(1)), int(m.group(2))) if m else None

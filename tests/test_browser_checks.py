@@ -60,7 +60,7 @@ def test_no_evidence_or_unopened_home_is_unknown():
 
 def test_engine_says_unknown_with_the_reason_when_there_is_no_browser():
     rule = next(r for r in load_rulebook().rules if r.check == "axe_wcag")
-    result = run_rule(rule, site_with(None), CheckContext(date(2022, 9, 1), {}, browser=None,
+    result = run_rule(rule, site_with(None), CheckContext(date(2023, 3, 1), {}, browser=None,
                                                           browser_missing="已指定 --no-browser"))
     assert result.status == "unknown" and "--no-browser" in result.findings[0].message
 

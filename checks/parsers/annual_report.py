@@ -21,11 +21,11 @@ import weakref
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
-from email.utils import parsedate_to_datetime
 from functools import lru_cache
 from urllib.parse import urljoin
 
 from zwgk.checks.params import ParamError, month_day
+from zwgk.checks.parsers import pubdate
 from zwgk.checks.parsers.listing import directory_of, list_key, list_pages, list_rows, pagination
 from zwgk.page.scope import is_document, normalise_url
 from zwgk.page.text import fold, norm, parse_date, url_date
@@ -634,24 +634,27 @@ def _find_reports(site, spec: ReportSpec, unit: dict) -> ReportSearch:
 # Dating
 @dataclass(frozen=True)
 class DateSignal:
+    """One of the report's dates, by the kinds `date_signal_order` ranks (SIGNALS): the page's
+    own signals come from checks/parsers/pubdate.py, which read them."""
     kind: str          # one of SIGNALS (or "gkmlpt", ranked with "list")
     date: date
     where: str         # the URL the date was read on
     evidence: str
+    fallback: str = ""  # why the date ranks after every listed kind (a PubDate equal to the page's
+                        # generation time, an unlabelled date), "" for a date that ranks by its kind
 
     def describe(self) -> str:
-        return f"{SIGNAL_NAMES.get(self.kind, self.kind)} {self.date.isoformat()}"
+        note = f"（{self.fallback}）" if self.fallback else ""
+        return f"{SIGNAL_NAMES.get(self.kind, self.kind)} {self.date.isoformat()}{note}"
 
 
 def _visible_date(text: str, labels) -> tuple[date, str] | None:
-    text = _nfkc(text)
-    for label in labels:
-        for m in re.finditer(rf"(?<!成文)(?<!印发)(?<!生成)(?<!截止){re.escape(label)}\s*[:：]\s*", text):
-            tail = text[m.end():m.end() + 24]
-            d = parse_date(tail)
-            if d and re.match(r"\s*(?:19|20)\d{2}", tail):
-                return d, fold(text[m.start():m.end() + 19])
-    return None
+    """The first date after one of labels in text (labels as whole tokens)."""
+    return pubdate.labelled_date(_nfkc(text), labels)
+
+
+# the page's own signals, by report kind: which of pubdate.py's kinds stand for which SIGNAL
+_VISIBLE_KINDS = ("infobox", "label", "element")
 
 
 def date_signals(site, report: Report, spec: ReportSpec) -> list[DateSignal]:
@@ -659,12 +662,19 @@ def date_signals(site, report: Report, spec: ReportSpec) -> list[DateSignal]:
     out = []
     page = report.page
     if page is not None and page.html:
-        d = parse_date(page.meta.get("PubDate"))
-        if d:
-            out.append(DateSignal("pubdate", d, page.final_url, f"PubDate={page.meta.get('PubDate')}"))
-        vis = _visible_date(site.text(page), spec.visible_date_labels)
-        if vis:
-            out.append(DateSignal("visible", vis[0], page.final_url, vis[1]))
+        # the rulebook's visible_date_labels add to the reader's labels; 成文/发文 dates never count
+        read = pubdate.date_signals(site, page, extra_labels=spec.visible_date_labels, lists=False)
+        meta = next((s for s in read if s.kind == "meta"), None)
+        if meta:
+            out.append(DateSignal("pubdate", meta.date, page.final_url, meta.evidence,
+                                  "与页面生成时间相同" if meta.generation else ""))
+        shown = [s for s in read if s.kind in _VISIBLE_KINDS]
+        loose = next((s for s in read if s.kind == "unlabelled"), None)
+        if shown:
+            best = min(shown, key=pubdate.rank)
+            out.append(DateSignal("visible", best.date, page.final_url, best.evidence))
+        elif loose:
+            out.append(DateSignal("visible", loose.date, page.final_url, loose.evidence, "标题下未标注的日期"))
     by_date: dict = {}
     for listing in report.listings:
         if listing.date:
@@ -682,19 +692,17 @@ def date_signals(site, report: Report, spec: ReportSpec) -> list[DateSignal]:
             out.append(DateSignal("url", d, u, u))
             break
     if page is not None:
-        lm = (page.headers or {}).get("last-modified", "")
-        try:
-            when = parsedate_to_datetime(lm) if lm else None
-        except (TypeError, ValueError):
-            when = None
-        if when is not None:
-            out.append(DateSignal("last_modified", when.date(), page.final_url, f"Last-Modified: {lm}"))
+        lm = pubdate.last_modified(page)
+        if lm:
+            out.append(DateSignal("last_modified", lm.date, page.final_url, lm.evidence))
     return out
 
 
-def _rank(kind: str, order) -> int:
-    kind = "list" if kind == "gkmlpt" else kind
-    return order.index(kind) if kind in order else len(order)
+def _rank(signal: DateSignal, order) -> tuple | None:
+    kind = "list" if signal.kind == "gkmlpt" else signal.kind
+    if kind not in order:
+        return None
+    return (1 if signal.fallback else 0, order.index(kind))
 
 
 def reconcile(signals, spec: ReportSpec) -> tuple[DateSignal | None, list]:
@@ -702,12 +710,14 @@ def reconcile(signals, spec: ReportSpec) -> tuple[DateSignal | None, list]:
 
     Content signals come first (PubDate, the visible 发布日期), then the list row, the URL, and
     Last-Modified last; a static server's Last-Modified is the time a CMS last wrote the file,
-    so it takes part in the disagreement only when the rulebook asks.
+    so it takes part in the disagreement only when the rulebook asks. A PubDate equal to the
+    page's generation time, and a date shown under the title without a label, rank after every
+    other signal the order lists.
     """
-    usable = [s for s in signals if _rank(s.kind, spec.date_signal_order) < len(spec.date_signal_order)]
+    usable = [s for s in signals if _rank(s, spec.date_signal_order) is not None]
     if not usable:
         return None, []
-    usable.sort(key=lambda s: (_rank(s.kind, spec.date_signal_order), s.date))
+    usable.sort(key=lambda s: (_rank(s, spec.date_signal_order), s.date))
     chosen = usable[0]
     compared = [s for s in usable if s.kind != "last_modified" or spec.compare_last_modified]
     spread = [s for s in compared if abs((s.date - chosen.date).days) > spec.date_tolerance_days]
