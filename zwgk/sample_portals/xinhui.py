@@ -326,7 +326,8 @@ def _no_security_headers(s, as_of):
 
 # ---- issue 17, points 4 and 5: 暗链 decoys on both twins; a 暗链 and a stale-column count on the bad one
 # Links outside the portal reuse the hosts it already links to (the crawl checks outside links), and
-# the planted 暗链 points at a loopback address, so no test sends a request off this machine.
+# the planted 暗链 points at a loopback address, so no test sends a request (or a DNS query) off this
+# machine; no-intranet-links warns on that address too, the price of it.
 SPAM_DECOYS = [
     # an off-screen skip link to the page's own content
     '<a href="#main" class="skip-link" style="position:absolute;left:-9999px;top:auto">跳到主要内容</a>',
