@@ -33,6 +33,7 @@ items 35, 39.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 from zwgk.checks.browser_sample import render_reason
@@ -198,9 +199,9 @@ def _unrendered_script_list(site, page, ctx) -> str:
 
 
 # -- columns ------------------------------------------------------------------------------------
-def _in_a_topic(site, col, params) -> bool:
-    """A column of a 专题 (special topic) or one reached only deeper than a click from the home
-    page: not one of the site's own top-level columns."""
+def _in_a_topic(site, col, params, deep_counts: bool = True) -> bool:
+    """A column of a 专题 (special topic) or (deep_counts) one reached only deeper than a click
+    from the home page: not one of the site's own top-level columns."""
     path = col.url.lower()
     if any(part in path for part in params["topic_url_parts"]):
         return True
@@ -210,62 +211,80 @@ def _in_a_topic(site, col, params) -> bool:
     if page is None:
         return False
     labels = (page.title, page.meta.get("ColumnName", ""), page.link_text)
-    return page.depth > 1 or (page is not site.home and any(w in l for l in labels if l for w in params["topic_words"]))
+    return (deep_counts and page.depth > 1) or (
+        page is not site.home and any(w in l for l in labels if l for w in params["topic_words"]))
+
+
+def rule_columns(site, params, keep_deep: bool = False) -> list:
+    """The columns a `columns` rule judges: those its names name, less (top_level_only) the
+    columns of a 专题 and, unless keep_deep, those deeper than a click from the home page
+    (zwgk.checks.column_update_count counts over the same selection)."""
+    columns = find_columns(site, params["names"], params["max_depth"], params["max_name_chars"])
+    if params["top_level_only"]:
+        columns = [c for c in columns if not _in_a_topic(site, c, params, deep_counts=not keep_deep)]
+    return columns
 
 
 def _check_columns(site, params, ctx):
     names = params["names"]
-    cutoff, label = _cutoff(params, ctx.as_of)
-    columns = find_columns(site, names, params["max_depth"], params["max_name_chars"])
-    if params["top_level_only"]:
-        columns = [c for c in columns if not _in_a_topic(site, c, params)]
+    columns = rule_columns(site, params)
     if not columns:
         yield Finding("unknown", f"未找到“{'、'.join(names[:4])}”类栏目，无法检查其更新情况",
                       url=site.home.final_url, evidence=f"查找: {'、'.join(names)}")
         return
     for col in columns:
-        if col.external:
-            yield Finding("unknown", f"栏目“{col.name}”链接到本站以外的平台，未检查其更新情况",
-                          url=col.url, evidence=f"链接位于 {col.found_on}")
-            continue
-        pages = list_pages(site, col.url)
-        if not pages:
-            yield Finding("unknown", f"栏目“{col.name}”的列表页未能抓取，无法判断更新情况："
-                                     f"{site.why_unseen(col.url)}", url=col.url)
-            continue
-        first = pages[0]
-        rows = [r for p in pages for r in list_rows(site, p)]
-        if not rows:
-            marker = visible_marker(site, first, params["empty_markers"])
-            if marker and not site.looks_script_built(first):
-                yield Finding("fail", f"栏目“{col.name}”为空：列表页显示“{marker}”，没有任何信息",
-                              url=first.final_url, evidence=marker)
-            else:
-                yield Finding("unknown", f"栏目“{col.name}”的列表页未识别出信息条目（可能由脚本加载），"
-                                         "无法判断更新情况", url=first.final_url)
-            continue
-        candidates = [(r.date, r.title, r.url, r.date_source) for r in rows]
-        newest = _latest(candidates, ctx.as_of, params)
-        if newest is None:
-            newest = _latest(_linked_page_dates(site, [r.url for r in rows]), ctx.as_of, params)
-        if newest is None:
-            yield Finding("unknown", f"栏目“{col.name}”的 {len(rows)} 条信息均未显示日期，无法判断更新情况",
-                          url=first.final_url)
-            continue
-        age = (ctx.as_of - newest[0]).days
-        hint = _yearless_hint(rows, ctx.as_of, cutoff) if newest[0] < cutoff else None
-        if hint:
-            yield Finding("unknown", f"栏目“{col.name}”带年份的最新信息发布于 {newest[0].isoformat()}，但另有只标月日的条目"
-                                     f"“{hint.title[:30]}”可能是近期发布，无法断定超过{label}未更新",
-                          url=first.final_url, evidence=f"最新条目：{_describe(newest)}")
-        elif newest[0] < cutoff:
-            yield Finding("fail", f"栏目“{col.name}”最新信息发布于 {newest[0].isoformat()}，距检查日 {age} 天，"
-                                  f"超过{label}未更新", url=first.final_url,
-                          evidence=f"最新条目：{_describe(newest)}")
-        else:
-            yield Finding("pass", f"栏目“{col.name}”最新信息发布于 {newest[0].isoformat()}（{age} 天前），"
-                                  f"在{label}内", url=first.final_url,
-                          evidence=f"最新条目：{_describe(newest)}")
+        yield judge_column(site, col, params, ctx).finding
+
+
+@dataclass
+class ColumnVerdict:
+    """One column judged against a rule's threshold: `kind` is stale, fresh, empty, or why it
+    could not be judged (external, unfetched, unreadable, undated, yearless); `newest` is the
+    date of its newest item when one was read."""
+    kind: str
+    finding: Finding
+    newest: date | None = None
+
+
+def judge_column(site, col, params, ctx) -> ColumnVerdict:
+    cutoff, label = _cutoff(params, ctx.as_of)
+    if col.external:
+        return ColumnVerdict("external", Finding("unknown", f"栏目“{col.name}”链接到本站以外的平台，未检查其更新情况",
+                                                 url=col.url, evidence=f"链接位于 {col.found_on}"))
+    pages = list_pages(site, col.url)
+    if not pages:
+        return ColumnVerdict("unfetched", Finding("unknown", f"栏目“{col.name}”的列表页未能抓取，无法判断更新情况："
+                                                             f"{site.why_unseen(col.url)}", url=col.url))
+    first = pages[0]
+    rows = [r for p in pages for r in list_rows(site, p)]
+    if not rows:
+        marker = visible_marker(site, first, params["empty_markers"])
+        if marker and not site.looks_script_built(first):
+            return ColumnVerdict("empty", Finding("fail", f"栏目“{col.name}”为空：列表页显示“{marker}”，没有任何信息",
+                                                  url=first.final_url, evidence=marker))
+        return ColumnVerdict("unreadable", Finding("unknown", f"栏目“{col.name}”的列表页未识别出信息条目（可能由脚本加载），"
+                                                              "无法判断更新情况", url=first.final_url))
+    candidates = [(r.date, r.title, r.url, r.date_source) for r in rows]
+    newest = _latest(candidates, ctx.as_of, params)
+    if newest is None:
+        newest = _latest(_linked_page_dates(site, [r.url for r in rows]), ctx.as_of, params)
+    if newest is None:
+        return ColumnVerdict("undated", Finding("unknown", f"栏目“{col.name}”的 {len(rows)} 条信息均未显示日期，无法判断更新情况",
+                                                url=first.final_url))
+    age = (ctx.as_of - newest[0]).days
+    hint = _yearless_hint(rows, ctx.as_of, cutoff) if newest[0] < cutoff else None
+    if hint:
+        return ColumnVerdict("yearless", Finding(
+            "unknown", f"栏目“{col.name}”带年份的最新信息发布于 {newest[0].isoformat()}，但另有只标月日的条目"
+                       f"“{hint.title[:30]}”可能是近期发布，无法断定超过{label}未更新",
+            url=first.final_url, evidence=f"最新条目：{_describe(newest)}"), newest[0])
+    if newest[0] < cutoff:
+        return ColumnVerdict("stale", Finding("fail", f"栏目“{col.name}”最新信息发布于 {newest[0].isoformat()}，距检查日 {age} 天，"
+                                                      f"超过{label}未更新", url=first.final_url,
+                                              evidence=f"最新条目：{_describe(newest)}"), newest[0])
+    return ColumnVerdict("fresh", Finding("pass", f"栏目“{col.name}”最新信息发布于 {newest[0].isoformat()}（{age} 天前），"
+                                                  f"在{label}内", url=first.final_url,
+                                          evidence=f"最新条目：{_describe(newest)}"), newest[0])
 
 
 # -- empty columns ------------------------------------------------------------------------------

@@ -8,6 +8,7 @@ from zwgk.checks import (
     broken_links,
     column_name_consistency,
     column_present,
+    column_update_count,
     content_freshness,
     elderly_friendly,
     https_security,
@@ -20,6 +21,7 @@ from zwgk.checks import (
     report_deadline,
     serious_wording_errors,
     site_identity,
+    spam_links,
 )
 
 CHECKS = {module.ID: module for module in (
@@ -31,6 +33,7 @@ CHECKS = {module.ID: module for module in (
     axe_wcag,
     elderly_friendly,
     content_freshness,
+    column_update_count,
     policy_interpretation_linked,
     lapsed_documents_marked,
     broken_links,
@@ -43,4 +46,5 @@ CHECKS = {module.ID: module for module in (
     messages_answered,
     personal_data_exposed,
     serious_wording_errors,
+    spam_links,
 )}

@@ -37,6 +37,9 @@ PROBLEM_RULES = {
     "personal-data-exposed": "personal-data-exposed",
     "personal-data-in-attachment": "personal-data-exposed",
     "serious-wording-error": "serious-wording-errors",
+    # issue 17, points 4 and 5
+    "spam-link-hidden": "no-spam-links",
+    "stale-column-count": "column-update-count",
 }
 
 

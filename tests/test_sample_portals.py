@@ -243,7 +243,8 @@ def test_external_links_are_few(servers):
     for name, server in servers.items():
         external = set()
         for _, page in crawl(server, name).values():
-            external |= {h for h in HREF.findall(page) if h.startswith("http")}
+            # a loopback address (the planted 暗链 of county-bad) sends nothing off this machine
+            external |= {h for h in HREF.findall(page) if h.startswith("http") and not h.startswith("http://127.")}
         assert 1 <= len(external) <= 3, (name, external)
 
 

@@ -151,6 +151,7 @@ def _county_units(bad: bool) -> dict:
                     "detail": "区长信箱一封100天前的来信仍为“未回复”（回复内容：暂无回复），超过3个月未答复"},
                 **_no_security_headers("/"),
                 **_county_item41(),
+                **_spam_and_stale_count(),
             },
         },
     }
@@ -173,6 +174,20 @@ def _county_item41() -> dict:
             "doc_id": _county.WORDING_NEWS, "column": "/xwzx/bmdt/",
             "wrong": _county.COUNTRY_MISNAMED, "right": _county.COUNTRY,
             "detail": "部门动态一文把“中华人民共和国”写成“中华人民共合国”（严重表述错误，单项否决）"},
+    }
+
+
+def _spam_and_stale_count() -> dict:
+    """Issue 17, points 4 and 5 (checks/spam_links.py, checks/column_update_count.py)."""
+    return {
+        "spam-link-hidden": {
+            "url": "/", "target": "http://127.0.0.86/amxpj/",
+            "detail": "首页有一个移到屏幕外的区块（position:absolute; top:-999px），内有指向站外赌博网站的链接"
+                      "“澳门新葡京娱乐场”“真人百家乐”（暗链）；同页的隐藏标签页、弹窗、跳转链接和友情链接都不是暗链"},
+        "stale-column-count": {
+            "url": "/", "columns": ["/xwzx/bmdt/", *(path for path, _n, _d in _county.STALE_COLUMNS)],
+            "detail": "部门动态、工作动态、政务动态、镇街动态超过2周、政策文件超过6个月未更新，连同新会要闻、通知公告"
+                      "共7个一级栏目未更新，达到“栏目不更新”单项否决标准（5个）"},
     }
 
 

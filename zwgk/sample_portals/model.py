@@ -173,6 +173,7 @@ class Channel:
     blocks: list = field(default_factory=list)     # home-page Blocks
     crumbs: list = field(default_factory=list)     # (text, href) root of every breadcrumb
     top_links: list = field(default_factory=list)  # (text, href) in the header's top bar
+    home_html: list = field(default_factory=list)  # raw HTML snippets at the end of the home page's main part
 
     @property
     def home(self) -> str:

@@ -278,6 +278,7 @@ def site(as_of) -> Site:
     # ---- 政策解读: published with each document in force (三同步) --------------------------------
     interpret_all(s, [x + "gfxwj/"], x + "zcjd/", as_of)
     _privacy_and_wording(s, as_of)
+    _spam_decoys(s)
     return s
 
 
@@ -442,6 +443,55 @@ def _misname_country(s, as_of):
     article.body = [p.replace(COUNTRY, COUNTRY_MISNAMED) for p in article.body]
 
 
+# ---- issue 17, points 4 and 5: 暗链 decoys on both twins; a 暗链 and a stale-column count on the bad one
+# Links outside the portal reuse the hosts it already links to (the crawl checks outside links), and
+# the planted 暗链 points at a loopback address, so no test sends a request (or a DNS query) off this
+# machine; no-intranet-links warns on that address too, the price of it.
+SPAM_DECOYS = [
+    # an off-screen skip link to the page's own content
+    '<a href="#main" class="skip-link" style="position:absolute;left:-9999px;top:auto">跳到主要内容</a>',
+    # a tab box whose hidden panel holds the site's own columns and the city portal
+    '<div class="tab-box"><ul class="tab-head"><li class="on">政策解读</li><li>政府公报</li></ul>'
+    '<div class="tab-con on"><a href="/zwgk/zfxxgk/zcjd/">政策解读</a></div>'
+    '<div class="tab-con" style="display:none"><a href="/zwgk/zfgb/">政府公报</a> '
+    '<a href="http://www.jiangmen.gov.cn/">江门市人民政府</a></div></div>',
+    # a dialog waiting for a click, with internal links
+    '<div id="hdjl-dialog" class="dialog" style="display:none"><a href="/hdjl/">互动交流</a> '
+    '<a href="/hdjl/yjzj/">意见征集</a></div>',
+    # a visible 友情链接 list of other government sites
+    '<div class="box yqlj"><div class="box-title"><h2>友情链接</h2></div><ul class="links clearfix">'
+    '<li><a href="http://www.jiangmen.gov.cn/" target="_blank">江门市人民政府</a></li>'
+    '<li><a href="https://www.gdzwfw.gov.cn/" target="_blank">广东政务服务网</a></li></ul></div>',
+]
+SPAM_LINK = ('<div style="position:absolute;top:-999px;left:-999px"><a href="http://127.0.0.86/amxpj/" '
+             'target="_blank">澳门新葡京娱乐场</a> <a href="http://127.0.0.86/amxpj/">真人百家乐</a></div>')
+# top-level 动态 and 政策文件 columns that stand still in the bad twin: five, the veto count on their
+# own (新会要闻 and 通知公告, planted stale above, make seven)
+STALE_COLUMNS = [("/xwzx/gzdt/", "工作动态", 25), ("/xwzx/zwdt/", "政务动态", 33), ("/xwzx/zjdt/", "镇街动态", 48),
+                 ("/zwgk/zcwj/", "政策文件", 230)]
+
+
+def _spam_decoys(s):
+    s.channels[0].home_html.extend(SPAM_DECOYS)
+
+
+def _spam_link(s, as_of):
+    s.channels[0].home_html.append(SPAM_LINK)
+
+
+def _stale_column_count(s, as_of):
+    """部门动态 aged past two weeks, and four more stale columns linked from the home page."""
+    _age(s, "/xwzx/bmdt/", as_of, 20)
+    links = []
+    for path, name, days in STALE_COLUMNS:
+        parent = "/zwgk/" if path.startswith("/zwgk/") else "/xwzx/"
+        make = notice if parent == "/zwgk/" else news
+        s.add_column(Column(path, name, parent=parent), [
+            make(as_of, days + k * 17, f"{name}：新会区{k + 1}号工作部署会议情况", OFFICE) for k in range(3)])
+        links.append((name, path))
+    s.channels[0].blocks.append(Block("动态信息", css="box dtxx", links=[("部门动态", "/xwzx/bmdt/"), *links]))
+
+
 PLANTS = {
     "column-missing-standard-catalog": _no_standard_catalog,
     "accessibility-script-404": _toolbar_script_404,
@@ -456,4 +506,7 @@ PLANTS = {
     "personal-data-exposed": _unmask_subsidy_row,
     "personal-data-in-attachment": _unmask_subsidy_card,
     "serious-wording-error": _misname_country,
+    # issue 17, points 4 and 5
+    "spam-link-hidden": _spam_link,
+    "stale-column-count": _stale_column_count,
 }
