@@ -31,6 +31,13 @@ PROBLEM_RULES = {
     "policy-interpretation-missing": "policy-interpretation-linked",
     "annual-report-identity-broken": "annual-report-content",
     "rule-of-law-report-missing": "rule-of-law-report-deadline",
+    # issue 18: items checked in depth
+    "consultation-window-short": "public-consultation-notices",
+    "consultation-feedback-missing": "public-consultation-notices",
+    "interpretation-late": "policy-interpretation-linked",
+    "gazette-issue-missing": "gazette-issues-complete",
+    "stale-column-agricultural-subsidies": "agricultural-subsidies-updated",
+    "subject-list-missing": "public-enterprises-subject-list",
 }
 
 
