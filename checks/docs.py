@@ -107,18 +107,8 @@ def render_rulebook(book) -> str:
     for r in book.rules:
         applies = "、".join(UNIT_TYPE_ZH.get(a, a) for a in r.applies_to)
         out.append(f"| `{r.id}` | {_cell(r.source)} | {_cell(r.title)} | {applies} | [`{r.check}`](README.md#{r.check}) "
-                   f"| {depth_zh(r)} | {_cell(rule_deadline(r) or '—')} | {r.severity}{'（单项否决）' if r.veto else ''} |")
+                   f"| {depth_zh(r)} | {_cell(r.dates_text() or '—')} | {r.severity}{'（单项否决）' if r.veto else ''} |")
     return "\n".join(out).rstrip() + "\n"
-
-
-def rule_deadline(rule) -> str:
-    """The rule's own dates (its period, its due date), in words; "" when it has none."""
-    parts = []
-    if rule.period_from or rule.period_until:
-        parts.append(f"适用期 {rule.period_from or '…'} 至 {rule.period_until or '…'}")
-    if rule.due:
-        parts.append(f"完成期限 {rule.due}")
-    return "；".join(parts)
 
 
 def render_index(books) -> str:

@@ -176,6 +176,15 @@ class Rule:
             return f"此项任务的完成期限为 {self.due.isoformat()}，检查日 {as_of.isoformat()} 尚未到期，暂不检查"
         return ""
 
+    def dates_text(self) -> str:
+        """The rule's own dates in words (适用期 …, 完成期限 …), "" when it has none."""
+        parts = []
+        if self.period_from or self.period_until:
+            parts.append(f"适用期 {self.period_from or '…'} 至 {self.period_until or '…'}")
+        if self.due:
+            parts.append(f"完成期限 {self.due.isoformat()}")
+        return "；".join(parts)
+
     def applies(self, unit_type: str, unit_name: str = "") -> bool:
         for target in self.applies_to:
             if target == unit_type or target == "all":
