@@ -7,7 +7,9 @@ What it checks (one of three `target`s per rule):
   date. A fail (a veto) rests only on dates the home page itself shows; a list filled by script
   must have been rendered, else unknown.
 - `columns`: every column named by `names` (link text or ColumnName) has a newest list row no
-  older than the threshold; an empty column of that kind fails too.
+  older than the threshold (older: `stale_status`, a fail unless the rule says warn); an empty
+  column of that kind fails too. The plan's columns that it asks to keep up to date (items 1–5,
+  17, 19, 21–23, 39) are rules of this kind, each with the period of its class of column.
 - `empty`: no fetched column/list page shows an empty-list marker (暂无信息 …) without any rows.
 Dates come from content only, never from the crawl time; dates after the audit date are ignored
 as typos. An article page's date is read from every signal it carries (checks/parsers/pubdate.py:
@@ -65,6 +67,9 @@ PARAMS = {
     "top_level_only": {"type": "bool", "default": False},
     "topic_words": {"type": "list[str]", "default": ["专题", "专栏"]},
     "topic_url_parts": {"type": "list[str]", "default": ["/zt/", "/ztzl/", "/zhuanti/", "/special/", "/topic/"]},
+    # columns: what a column older than the threshold gets — warn where a quiet period is not by
+    # itself a breach (a 规章库 when no 规章 was made that year)
+    "stale_status": {"type": "str", "default": "fail", "choices": ["fail", "warn"]},
 }
 
 
@@ -279,7 +284,7 @@ def judge_column(site, col, params, ctx) -> ColumnVerdict:
                        f"“{hint.title[:30]}”可能是近期发布，无法断定超过{label}未更新",
             url=first.final_url, evidence=f"最新条目：{_describe(newest)}"), newest[0])
     if newest[0] < cutoff:
-        return ColumnVerdict("stale", Finding("fail", f"栏目“{col.name}”最新信息发布于 {newest[0].isoformat()}，距检查日 {age} 天，"
+        return ColumnVerdict("stale", Finding(params["stale_status"], f"栏目“{col.name}”最新信息发布于 {newest[0].isoformat()}，距检查日 {age} 天，"
                                                       f"超过{label}未更新", url=first.final_url,
                                               evidence=f"最新条目：{_describe(newest)}"), newest[0])
     return ColumnVerdict("fresh", Finding("pass", f"栏目“{col.name}”最新信息发布于 {newest[0].isoformat()}（{age} 天前），"

@@ -24,6 +24,11 @@ from zwgk.checks.registry import CHECKS
 RULES_DIR = Path(str(files("zwgk.rules")))      # the bundled rulebooks and unit registries
 UNIT_TYPES = ("city-portal", "county", "department")
 SEVERITIES = ("critical", "major", "minor")
+# How deep a rule looks (rule `depth:`): that the thing exists, that its content is right, that it
+# is on time. The 任务台账 and the rule reference show it, so that 通过 says what it means.
+DEPTHS = {"existence": "存在性", "content": "内容核验", "timeliness": "时效"}
+# Why an item has no rule (items `not_checkable:` / `not_implemented:`), as the 任务台账 says it
+ITEM_GAPS = {"not_checkable": "不可机器检查", "not_implemented": "暂未实现"}
 _RULE_ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 
 
@@ -160,6 +165,7 @@ class Rule:
     period_from: Optional[date] = None
     period_until: Optional[date] = None
     due: Optional[date] = None
+    depth: str = ""          # one of DEPTHS; "" when the rulebook does not say
 
     def not_in_force(self, as_of: date) -> str:
         """Why the rule does not apply on as_of (Chinese), or "" when it does."""
@@ -169,6 +175,15 @@ class Rule:
         if self.due and as_of <= self.due:
             return f"此项任务的完成期限为 {self.due.isoformat()}，检查日 {as_of.isoformat()} 尚未到期，暂不检查"
         return ""
+
+    def dates_text(self) -> str:
+        """The rule's own dates in words (适用期 …, 完成期限 …), "" when it has none."""
+        parts = []
+        if self.period_from or self.period_until:
+            parts.append(f"适用期 {self.period_from or '…'} 至 {self.period_until or '…'}")
+        if self.due:
+            parts.append(f"完成期限 {self.due.isoformat()}")
+        return "；".join(parts)
 
     def applies(self, unit_type: str, unit_name: str = "") -> bool:
         for target in self.applies_to:
@@ -247,6 +262,11 @@ def _plan_items(path, raw) -> dict:
             raise RulebookError(f"{path}: items 的编号须为正整数，实为 {key!r}")
         if not isinstance(value, dict):
             raise RulebookError(f"{path}: items 第{key}项须为映射（text、responsible …）")
+        for field_name in (*ITEM_GAPS, "deadline"):
+            if field_name in value and not _one_line(value[field_name]):
+                raise RulebookError(f"{path}: items 第{key}项的 {field_name} 须为单行字符串")
+        if all(g in value for g in ITEM_GAPS):
+            raise RulebookError(f"{path}: items 第{key}项不能同时写 not_checkable 和 not_implemented")
         items[key] = value
     return items
 
@@ -273,7 +293,7 @@ def load_rulebook(id_or_path: str = "jiangmen-2022") -> Rulebook:
             raise RulebookError(f"{label}: id 重复")
         ids.add(rid)
         unknown = set(raw) - {"id", "item", "source", "title", "applies_to", "check", "params",
-                              "severity", "veto", "responsible", "note", "period", "due", "__line__"}
+                              "severity", "veto", "responsible", "note", "period", "due", "depth", "__line__"}
         if unknown:
             raise RulebookError(f"{label}: 未知字段 {', '.join(sorted(map(_shown, unknown)))}")
         item = raw.get("item")
@@ -306,6 +326,9 @@ def load_rulebook(id_or_path: str = "jiangmen-2022") -> Rulebook:
         severity = raw.get("severity", "major")
         if severity not in SEVERITIES:
             raise RulebookError(f"{label}: severity 须为 {'/'.join(SEVERITIES)}")
+        depth = raw.get("depth", "")
+        if depth != "" and depth not in DEPTHS:
+            raise RulebookError(f"{label}: depth 须为 {'/'.join(DEPTHS)}（存在性/内容核验/时效），实为 {_shown(depth)}")
         try:
             params = validate(CHECKS[check_id].PARAMS, _strip_lines(raw.get("params") or {}))
             extra = getattr(CHECKS[check_id], "validate_params", None)
@@ -317,7 +340,7 @@ def load_rulebook(id_or_path: str = "jiangmen-2022") -> Rulebook:
         rules.append(Rule(id=rid, item=item, source=source, title=title.strip(),
                           applies_to=tuple(applies), check=check_id, params=params,
                           **_dates(raw, label),
-                          severity=severity, veto=veto, responsible=responsible, line=line))
+                          severity=severity, veto=veto, responsible=responsible, line=line, depth=depth))
     return Rulebook(id=str(book_id), title=str(data.get("title") or book_id), source=book_source,
                     rules=tuple(rules), path=str(path), items=items)
 

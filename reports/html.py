@@ -1,8 +1,8 @@
 """HTML, XLSX, CSV and JSON scorecards: files out of results, nothing fetched.
 
 The site (`write_site`): index.html (every unit, sortable and filterable, trends), one page per
-unit, one page per rule, scoring.html, scorecards.xlsx (总表, 问题清单, 任务台账), summary.csv,
-problems.csv, ledger.csv, scorecards.json; screenshots taken elsewhere are copied under evidence/.
+unit, one page per rule, scoring.html, ledger.html (the 任务台账), scorecards.xlsx (总表, 问题清单,
+任务台账), summary.csv, problems.csv, ledger.csv, scorecards.json; screenshots taken elsewhere are copied under evidence/.
 `zwgk check --out` writes one unit page as index.html plus scoring.html (`write_check`).
 
 Every page works from file:// with no network: CSS and the small sorting/filtering script are
@@ -27,6 +27,7 @@ from zwgk.reports.view import (
     book_items,
     book_rules,
     rule_views,
+    safe_href,
     sparkline,
     unit_view,
     worst,
@@ -158,6 +159,7 @@ def write_site(out: Path, cards: list[dict], run_id: int, rulebook: str, as_of: 
         generated_for=f"巡检批次 #{run_id}，检查日期 {as_of}"), encoding="utf-8")
     (out / "scoring.html").write_text(render_scoring(cards, book, history), encoding="utf-8")
     data = tables(cards, book, history, as_of)
+    write_ledger(out / "ledger.html", data["ledger"], as_of)
     write_xlsx(out / "scorecards.xlsx", data)
     write_csv(out, data)
     write_json(out / "scorecards.json", {
@@ -165,6 +167,15 @@ def write_site(out: Path, cards: list[dict], run_id: int, rulebook: str, as_of: 
         "previous_run": previous, "units": [_card_with_history(c, history) for c in cards],
         "tables": data})
     return out / "index.html"
+
+
+def write_ledger(path: Path, rows: list[dict], as_of: str) -> None:
+    """The 任务台账 as a page: the same rows and columns as its sheet and ledger.csv."""
+    columns = list(dict.fromkeys(k for row in rows for k in row))
+    path.write_text(_env.get_template("ledger.html").render(
+        rows=rows, columns=columns, as_of=as_of, site_nav=True, href=safe_href,
+        status_of={zh: status for status, zh in STATUS_ZH.items()},
+        generated_for=f"检查日期 {as_of}"), encoding="utf-8")
 
 
 def _card_with_history(card: dict, history) -> dict:

@@ -9,6 +9,7 @@ import json
 import unicodedata
 from pathlib import Path
 
+from zwgk.checks.rulebook import DEPTHS, ITEM_GAPS
 from zwgk.reports.scorecard import STATUS_ZH
 from zwgk.reports.view import CLASS_ZH, TYPE_ZH, book_items, book_rules, part_of, worst
 
@@ -122,7 +123,39 @@ def ledger_rows(cards: list, book=None, history=None, as_of: str = "") -> list[d
         if n is None:
             for row in rows[-len(units):]:
                 row["部分"] = "其他依据"
-    return rows
+    return ledger_depth_columns(rows, book)
+
+
+def ledger_depth_columns(rows: list[dict], book=None) -> list[dict]:
+    """The ledger's rows with what says how far a 通过 goes: 检查深度 after 规则 (存在性, 内容核验,
+    时效, from each rule's `depth`), 时限 after 责任单位 (the plan's deadline of the item and the
+    rules' own period and due date), 暂未实现 kept apart from 不可机器检查 (items `not_implemented:`),
+    and for rules of no plan item (the national indicators, 47号 metadata) their source as the task."""
+    items, rules = book_items(book), book_rules(book)
+    of_item: dict = {}
+    for rule in rules.values():
+        of_item.setdefault(rule.item, []).append(rule)
+    out = []
+    for row in rows:
+        n = row.get("条目") if isinstance(row.get("条目"), int) else None
+        ids = [i for i in str(row.get("规则") or "").split("、") if i]
+        mine = [rules[i] for i in ids if i in rules] or (of_item.get(n, []) if n is not None else [])
+        item = items.get(n, {}) if n is not None else {}
+        dates = [f"方案：{item['deadline']}"] if item.get("deadline") else []
+        dates += [f"{r.id}：{r.dates_text()}" for r in mine if r.dates_text()]
+        shown = {}
+        for key, value in row.items():
+            if key == "工作任务" and n is None and not value:
+                value = "；".join(dict.fromkeys(r.source for r in mine if r.source))
+            shown[key] = value
+            if key == "责任单位（方案）":
+                shown["时限"] = "；".join(dates)
+            elif key == "规则":
+                shown["检查深度"] = "、".join(dict.fromkeys(DEPTHS.get(r.depth, "未声明") for r in mine))
+        if item.get("not_implemented") and not ids:
+            shown.update({"状态": ITEM_GAPS["not_implemented"], "证据": item["not_implemented"]})
+        out.append(shown)
+    return out
 
 
 def tables(cards, book=None, history=None, as_of="") -> dict:

@@ -40,6 +40,13 @@ PROBLEM_RULES = {
     # issue 17, points 4 and 5
     "spam-link-hidden": "no-spam-links",
     "stale-column-count": "column-update-count",
+    # issue 18: items checked in depth
+    "consultation-window-short": "public-consultation-notices",
+    "consultation-feedback-missing": "public-consultation-notices",
+    "interpretation-late": "policy-interpretation-linked",
+    "gazette-issue-missing": "gazette-issues-complete",
+    "stale-column-agricultural-subsidies": "agricultural-subsidies-updated",
+    "subject-list-missing": "public-enterprises-subject-list",
 }
 
 

@@ -155,7 +155,7 @@ def test_screenshot_link_opens_copied_file(page, site):
 
 
 @pytest.mark.skipif(not AXE_JS, reason=f"axe-core 不可用：{AXE_WHY}")
-@pytest.mark.parametrize("name", ["index.html", "unit", "rule", "scoring.html"])
+@pytest.mark.parametrize("name", ["index.html", "unit", "rule", "scoring.html", "ledger.html"])
 def test_axe_no_serious_or_critical(page, site, tmp_path, name):
     target = {"unit": unit_filename("新会区人民政府"), "rule": rule_filename("broken-links")}.get(name, name)
     page.goto((site / target).as_uri())

@@ -54,6 +54,7 @@ def test_good_rulebook_fills_defaults(tmp_path):
     (("id: home-column", "id: Home_Column"), "kebab-case"),
     (("applies_to: [city-portal]", "applies_to: 3"), "applies_to"),
     (("names: [营商环境]", "names: 营商环境"), "list[str]"),
+    (("check: column_present", "check: column_present\n        depth: deep"), "depth 须为 existence/content/timeliness"),
 ])
 def test_typos_are_errors_with_file_line_and_rule(tmp_path, change, message):
     path = write(tmp_path, GOOD_RULE.replace(*change))
@@ -106,8 +107,23 @@ def test_every_plan_item_has_a_rule_or_a_reason_why_not():
     for n in range(1, 60):
         item = book.items[n]
         assert item["text"] and item["responsible"], n
-        has_reason = bool(item.get("not_checkable"))
+        has_reason = bool(item.get("not_checkable") or item.get("not_implemented"))
         assert (n in covered) != has_reason, f"item {n}: a rule and a reason, or neither"
+
+
+def test_every_bundled_rule_says_how_deep_it_looks():
+    # the 任务台账 and the rule reference show it: 通过 must say whether a column exists or its
+    # content was checked (rules merged without one get 未声明: add `depth:`)
+    book = load_rulebook("jiangmen-2022")
+    assert [r.id for r in book.rules if not r.depth] == []
+
+
+def test_an_item_is_either_not_checkable_or_not_implemented(tmp_path):
+    both = GOOD_RULE.replace("15: {text: 另一项}", "15: {text: 另一项, not_checkable: 内部工作, not_implemented: 以后}")
+    with pytest.raises(RulebookError, match="不能同时写 not_checkable 和 not_implemented"):
+        load_rulebook(str(write(tmp_path, both)))
+    book = load_rulebook(str(write(tmp_path, GOOD_RULE.replace("15: {text: 另一项}", "15: {text: 另一项, not_implemented: 以后}"))))
+    assert book.items[15]["not_implemented"] == "以后" and book.rules[0].depth == ""
 
 
 def test_rules_readme_is_generated_from_the_rulebook():

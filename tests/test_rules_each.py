@@ -48,7 +48,8 @@ def in_force(rule) -> date:
 
 
 def judge(rule, s, as_of=None):
-    unit_type = next(a for a in rule.applies_to if a in ("city-portal", "county", "department"))
+    # a rule for named units only (the 税务局, the 工信局) judges them as departments
+    unit_type = next((a for a in rule.applies_to if a in ("city-portal", "county", "department")), "department")
     ctx = CheckContext(as_of=as_of or in_force(rule), unit={"name": "测试单位", "type": unit_type, "url": BASE})
     return run_rule(rule, s, ctx)
 

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from zwgk.checks.parsers.listing import get_page, is_pager_url, list_key, list_rows
-from zwgk.page.scope import url_kind
+from zwgk.checks.parsers.listing import get_page, is_pager_url, list_key, list_pages, list_rows
+from zwgk.page.scope import normalise_url, url_kind
 from zwgk.page.text import matches_any, norm
 
 
@@ -30,8 +30,8 @@ def find_columns(site, names, max_depth: int = 3, max_name_chars: int = 12) -> l
     pages = [p for p in site.pages if p.depth <= max_depth]
     for hit in site.find_links(names, pages=pages):
         text = hit.link.text
-        if len(norm(text)) > max_name_chars:
-            continue
+        if len(norm(text)) > max_name_chars or url_kind(hit.link.url) == "attachment":
+            continue      # an article title, or a file (征求意见稿.pdf): never a column
         key = list_key(hit.link.url)
         if key in out:
             continue
@@ -48,6 +48,36 @@ def find_columns(site, names, max_depth: int = 3, max_name_chars: int = 12) -> l
         if url_kind(page.final_url) != "article" and len(list_rows(site, page)) >= 2:
             out[key] = ColumnRef(name=col, url=page.final_url, matched=matches_any(col, names) or col)
     return list(out.values())
+
+
+def column_rows(site, columns) -> tuple[dict, list, list]:
+    """The rows of the columns' fetched list pages: ({normalised row URL: (row, its column)} in
+    list order, the first list page's URL of each column read, the columns whose list page was not
+    fetched)."""
+    rows, firsts, unread = {}, [], []
+    for col in columns:
+        pages = list_pages(site, col.url)
+        if not pages:
+            unread.append(col)
+            continue
+        firsts.append(pages[0].final_url)
+        for page in pages:
+            for row in list_rows(site, page):
+                rows.setdefault(normalise_url(row.url), (row, col))
+    return rows, firsts, unread
+
+
+def read_named_columns(site, names, max_depth: int, max_name_chars: int, purpose: str):
+    """The rows of the in-scope columns that names name (as column_rows gives them), their first
+    list pages, and what could not be read as (url, why, evidence) — the column not found, or a
+    column's list page not fetched — for a check to report as unknown; purpose completes
+    “无法{purpose}”."""
+    columns = [c for c in find_columns(site, names, max_depth, max_name_chars) if not c.external]
+    if not columns:
+        return {}, [], [(site.home.final_url, f"未找到“{'、'.join(names[:3])}”栏目，无法{purpose}",
+                         f"查找: {'、'.join(names)}")]
+    rows, firsts, unread = column_rows(site, columns)
+    return rows, firsts, [(c.url, f"栏目“{c.name}”的列表页未能抓取：{site.why_unseen(c.url)}", "") for c in unread]
 
 
 _HIDDEN_CLASSES = {"hide", "hidden", "dn", "none", "d-none", "is-hidden"}

@@ -490,6 +490,12 @@ def publication_date(site, page, tolerance_days: int = DEFAULT_TOLERANCE_DAYS, e
     return reconcile(date_signals(site, page, extra_labels, lists), tolerance_days)
 
 
+def publication_day(site, page) -> date | None:
+    """The page's publication date alone (None when no signal decides it)."""
+    chosen, _ = publication_date(site, page)
+    return chosen.date if chosen else None
+
+
 def explain(chosen: Signal | None, disagreeing=(), signals=()) -> str:
     """The finding's words: which signal decided, and why the disagreeing ones were not used.
     signals (optional, all of the page's): names the 落款/成文 dates when nothing decided."""

@@ -193,8 +193,13 @@ class _Renderer:
         ]
         meta = [(n, v) for n, v in meta if n not in article.omit_meta]
         doc = article.doc
+        pdf_files = []
+        for label, text, name, content in article.pdf_files:
+            file = posixpath.join(posixpath.dirname(path), name)
+            self.write(file, _pdf(content), article.published)
+            pdf_files.append((label, text, rel(path, file)))
         html = self.render(
-            "article.html", path, article=article, meta=meta, published=published,
+            "article.html", path, article=article, meta=meta, published=published, pdf_files=pdf_files,
             published_date=f"{article.published:%Y-%m-%d}", source=source,
             written=f"{(doc.written or article.published.date()):%Y-%m-%d}" if doc else "",
             outcome_rows=OUTCOME_ROWS, crumbs=self.crumbs(column, path),
@@ -338,6 +343,25 @@ _TOOLBAR_JS = """/* aria.js: accessibility / elder-mode toolbar (sample) */
   });
 })();
 """
+
+
+def _pdf(text: str) -> bytes:
+    """A one-page PDF showing text (ASCII; what a consultation's attachment stands for)."""
+    stream = f"BT /F1 12 Tf 72 720 Td ({text}) Tj ET".encode("latin-1")
+    objects = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+               b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
+               b"/Resources << /Font << /F1 5 0 R >> >> >>",
+               b"<< /Length %d >>\nstream\n%s\nendstream" % (len(stream), stream),
+               b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"]
+    out, offsets = bytearray(b"%PDF-1.4\n"), []
+    for i, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n%s\nendobj\n" % (i, body)
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return bytes(out)
 
 
 def _static_files() -> dict:

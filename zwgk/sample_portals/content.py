@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 
-from .model import Article, DocInfo, ReportStats, ReportWording, at
+from .model import Article, Column, DocInfo, ReportStats, ReportWording, at
 
 # Rows of table 三 (收到和处理政府信息公开申请情况) below 三、本年度办理结果, as in the 2021 format:
 # (group label, group rowspan, row label). A group label of None continues the previous group.
@@ -257,3 +257,82 @@ def with_id(doc_id: int, article: Article) -> Article:
     """Give an article a fixed doc id (for articles that planted problems refer to)."""
     article.doc_id = doc_id
     return article
+
+
+# ---- 征求意见 (plan item 28): notices with their window, draft and 起草说明, and their feedback ------
+def cn_date(d: dt.date) -> str:
+    return f"{d.year}年{d.month}月{d.day}日"
+
+
+def consultation(as_of, days, title, name, issuer, window_days=30, major=False, reason="",
+                 feedback_after=10, received=3, adopted=2, source="") -> list:
+    """A 征求意见 notice published `days` before as_of — its window (征求意见的时间, `window_days`
+    long), the draft 《name》 and its 起草说明 attached as PDFs, the ways to send opinions — and,
+    once `feedback_after` days have passed since the window closed, its 采纳情况 (a second
+    Article; none while the window is open or the feedback is not out yet)."""
+    when = ago(as_of, days)
+    start = when.date()
+    end = start + dt.timedelta(days=window_days)
+    why = "根据《重大行政决策程序暂行条例》《广东省重大行政决策程序规定》，" if major else ""
+    notice = Article(
+        title=title, published=when, source=source or issuer,
+        body=[f"为广泛听取社会公众意见，提高决策的科学性和透明度，{why}{issuer}起草了《{name}》，现向社会公开征求意见。",
+              "一、征求意见的时间", f"{cn_date(start)}至{cn_date(end)}。", *([reason] if reason else []),
+              "二、意见反馈的途径",
+              "（一）电子邮件：请将意见发送至 zwgk@example.gov.cn，邮件主题注明“意见征集”。",
+              f"（二）信函：请寄至{issuer}（信封上注明“意见征集”）。",
+              "三、对公众提出的意见建议，我们将认真研究，在征求意见结束后公布意见采纳情况。"],
+        pdf_files=[("附件1：", f"{name}", f"draft_{start:%Y%m%d}.pdf", "Draft for public consultation"),
+                     ("附件2：", f"关于《{name}》的起草说明", f"explain_{start:%Y%m%d}.pdf", "Explanatory note")])
+    out = [notice]
+    answered = end + dt.timedelta(days=feedback_after)
+    if answered < as_of:
+        out.append(Article(
+            title=f"关于《{name}》征求意见采纳情况的说明", published=at(answered, 16, 0), source=source or issuer,
+            body=[f"{issuer}于{cn_date(start)}至{cn_date(end)}就《{name}》向社会公开征求意见，"
+                  f"共收到意见{received}条，采纳{adopted}条，未采纳{received - adopted}条。",
+                  "未采纳的意见主要涉及上位法已有规定的事项，已在修改说明中逐条说明理由。感谢社会各界的关心和支持。"]))
+    return out
+
+
+# ---- 政府公报 (plan item 45): every issue of every year -----------------------------------------------
+def gazette(as_of, name, per_year, first_year, source, day=10) -> list:
+    """The issues of a 政府公报 from first_year on, `per_year` a year (12 monthly, 4 quarterly):
+    issue k of a year is published on `day` of month k × 12 / per_year; none on or after as_of."""
+    step = 12 // per_year
+    issues = []
+    for year in range(first_year, as_of.year + 1):
+        for k in range(1, per_year + 1):
+            when = dt.date(year, k * step, day)
+            if when >= as_of:
+                return issues
+            issues.append(Article(
+                title=f"{name}{year}年第{k}期", published=at(when, 9, 0), source=source,
+                body=[f"《{name}》{year}年第{k}期目录。", "【政府文件】", "【政府办公室文件】", "【部门规范性文件】"]))
+    return issues
+
+
+# ---- 解读 in other forms (item 27) and the 政务新媒体 list (item 36) ------------------------------------
+def graphic_interpretation(site, doc_column: str, target: str) -> Article | None:
+    """An “一图读懂《…》” beside the text interpretation of the column's newest document in force."""
+    docs = [a for a in site.columns[doc_column].newest_first() if a.kind == "document" and a.doc.validity == "有效"]
+    if not docs:
+        return None
+    doc = docs[0]
+    name = document_name(doc.title)
+    article = Article(title=f"一图读懂《{name}》", published=doc.published + dt.timedelta(hours=2),
+                      source=doc.doc.issuer, kind="interpretation",
+                      body=[f"【图解】《{name}》的适用范围、主要措施和办理流程（长图）。"])
+    article.related.append(("原文链接", doc))
+    doc.related.append(("图解", article))
+    return site.add_article(target, article)
+
+
+def new_media_column(site, path: str, parent: str, unit: str, as_of) -> None:
+    """The 政务新媒体 column: the unit's accounts (公众号, 视频号, 微博), as its matrix lists them."""
+    site.add_column(Column(path, "政务新媒体", parent=parent), [
+        Article(title=f"{unit}政务新媒体矩阵（账号清单）", published=ago(as_of, 40), source=unit,
+                body=[f"{unit}政务新媒体账号：微信公众号、视频号、微博，每季度更新一次清单。"]),
+        Article(title=f"“{unit}”微信公众号", published=ago(as_of, 120), source=unit,
+                body=["扫描二维码关注。"]),
+    ])

@@ -70,6 +70,7 @@ def _city_units(bad: bool) -> dict:
                 "column-empty-yingshang": {
                     "url": "/ztzl/yshj/", "detail": "“营商环境”专栏存在，但列表页只有“暂无信息”"},
                 **_city_wide("/"),
+                **_city_depth_problems(),
                 "annual-report-copied": {
                     "url": "/zwgk/zfxxgk/ndbg/", "verdict": "warn", "copy_of": "/bmpd/fgj/ndbg/",
                     "url_re": r"^/(zwgk/zfxxgk|bmpd/fgj)/ndbg/(index\.html|\d{6}/t\d{8}_\d+\.html)?$",
@@ -152,6 +153,7 @@ def _county_units(bad: bool) -> dict:
                 **_no_security_headers("/"),
                 **_county_item41(),
                 **_spam_and_stale_count(),
+                **_county_depth_problems(),
             },
         },
     }
@@ -188,6 +190,36 @@ def _spam_and_stale_count() -> dict:
             "url": "/", "columns": ["/xwzx/bmdt/", *(path for path, _n, _d in _county.STALE_COLUMNS)],
             "detail": "部门动态、工作动态、政务动态、镇街动态超过2周、政策文件超过6个月未更新，连同新会要闻、通知公告"
                       "共7个一级栏目未更新，达到“栏目不更新”单项否决标准（5个）"},
+    }
+
+
+# ---- issue 18: items checked in depth (征求意见, 解读 in time, gazette issues, column freshness) -------
+def _city_depth_problems() -> dict:
+    return {
+        "consultation-window-short": {
+            "doc_id": _city.SHORT_WINDOW, "column": "/hdjl/yjzj/", "window_days": 15,
+            "detail": "《江门市电动自行车管理规定（草案）》征求意见期限只有15天，少于30天，且未说明缩短期限的原因"},
+    }
+
+
+def _county_depth_problems() -> dict:
+    return {
+        "consultation-feedback-missing": {
+            "url": "/hdjl/yjzj/", "verdict": "warn",
+            "detail": "《新会区公交线路调整方案（征求意见稿）》征求意见已结束50多天，仍未公布意见采纳情况"},
+        "interpretation-late": {
+            "doc_id": _county.LATE_INTERPRETATION, "column": "/zwgk/zfxxgk/gfxwj/", "verdict": "warn",
+            "late_days": 20, "detail": "规范性文件《新会区政府投资项目管理办法》的政策解读晚于文件20天才发布（未同步）"},
+        "gazette-issue-missing": {
+            "url": "/zwgk/zfgb/", "year": "as_of.year - 1", "issue": 2,
+            "detail": "政府公报栏目缺少上一年第2期（列表从第1期跳到第3期）"},
+        "stale-column-agricultural-subsidies": {
+            "url": "/zwgk/hmhn/snbt/", "newest_days": 250,
+            "url_re": r"^/zwgk/hmhn/((snbt|hmzc)/)?(index\.html)?$",
+            "detail": "“惠民惠农”各栏目（涉农补贴、惠民惠农政策）最新一条已是250天前，超过6个月未更新"},
+        "subject-list-missing": {
+            "url": "/zwgk/zfxxgk/ggqsydw/",
+            "detail": "公共企事业单位信息公开专栏没有适用主体清单（只有各企业的信息公开条目）"},
     }
 
 

@@ -5,7 +5,8 @@ Planted problems sit on articles with fixed doc ids (below), so `expected.py` ca
 """
 from __future__ import annotations
 
-from .content import annual_reports, document, interpret_all, law_reports, news, notice, report_text, with_id
+from .content import (annual_reports, consultation, document, gazette, graphic_interpretation, interpret_all,
+                      law_reports, new_media_column, news, notice, report_text, with_id)
 from .messages import add_box, letter
 from .model import Block, Channel, Column, ReportWording, Site
 
@@ -18,6 +19,7 @@ SOFT_404 = 90105          # 政策问答 item whose page says 页面不存在或
 FGJ_DOC_PROJECTS = 90106  # 发改局 政策文件 whose 解读 the flawed twin never published
 FGJ_DOC_PRICING = 90107   # another one
 FGJ_REPORT_TYPO = 90108   # 发改局's as_of.year-1 annual report: one table row misprinted (bad twin)
+SHORT_WINDOW = 90109      # 意见征集 notice on a 规定: 30 days in the compliant twin, 15 in the flawed one
 
 CITY = "江门市人民政府"
 OFFICE = "江门市人民政府办公室"
@@ -179,12 +181,9 @@ def site(as_of) -> Site:
         with_id(NO_PUBDATE, notice(as_of, 16, "关于开展城镇燃气安全专项整治的通知", OFFICE)),
         with_id(BROKEN, notice(as_of, 35, "关于印发江门市城市道路井盖设施管理办法的通知", OFFICE)),
     ])
-    s.add_column(Column("/zwgk/zfgb/", "政府公报", parent="/zwgk/", intro="江门市人民政府公报"), [
-        news(as_of, 10 + 30 * i, f"江门市人民政府公报（第{12 - i}期）", source=OFFICE,
-             body=[f"《江门市人民政府公报》第{12 - i}期目录。", "【市政府文件】", "【市政府办公室文件】",
-                   "【部门规范性文件】"])
-        for i in range(3)
-    ])
+    # every monthly issue since last year (item 45)
+    s.add_column(Column("/zwgk/zfgb/", "政府公报", parent="/zwgk/", intro="江门市人民政府公报"),
+                 gazette(as_of, "江门市人民政府公报", 12, as_of.year - 1, OFFICE))
 
     # ---- 政府信息公开 ----------------------------------------------------------------------------
     x = "/zwgk/zfxxgk/"
@@ -288,13 +287,18 @@ def site(as_of) -> Site:
 
     # ---- 互动交流 ---------------------------------------------------------------------------------
     s.add_column(Column("/hdjl/", "互动交流", style="hub"))
+    # 征求意见 notices with their window, draft, 起草说明 and (once due) 采纳情况 (item 28)
     s.add_column(Column("/hdjl/yjzj/", "意见征集", parent="/hdjl/"), [
-        news(as_of, 7, "关于征求《江门市城市绿化条例（修订草案征求意见稿）》意见的公告", source="江门市司法局"),
-        news(as_of, 19, "关于征求《江门市养犬管理规定（草案）》意见的公告", source="江门市司法局"),
-        news(as_of, 43, "关于征求江门市国土空间总体规划意见的公告", source="江门市自然资源局"),
-        news(as_of, 88, "关于征求《江门市电动自行车管理规定（草案）》意见的公告", source="江门市司法局"),
-        with_id(NO_CONTENTSOURCE, news(as_of, 26, "关于征求江门市公交线网优化方案意见的公告",
-                                       source="江门市交通运输局")),
+        *consultation(as_of, 7, "关于征求《江门市城市绿化条例（修订草案征求意见稿）》意见的公告",
+                      "江门市城市绿化条例（修订草案征求意见稿）", "江门市司法局", major=True),
+        *consultation(as_of, 19, "关于征求《江门市养犬管理规定（草案）》意见的公告", "江门市养犬管理规定（草案）",
+                      "江门市司法局", major=True),
+        *consultation(as_of, 43, "关于征求江门市国土空间总体规划意见的公告",
+                      "江门市国土空间总体规划（2021—2035年）（征求意见稿）", "江门市自然资源局", major=True),
+        *_short_window_candidate(as_of),
+        *[with_id(NO_CONTENTSOURCE, a) if i == 0 else a for i, a in enumerate(consultation(
+            as_of, 26, "关于征求江门市公交线网优化方案意见的公告", "江门市公交线网优化方案（征求意见稿）",
+            "江门市交通运输局"))],
     ])
     s.add_column(Column("/hdjl/zcwd/", "政策问答", parent="/hdjl/", link_text="政策问答",
                         column_type="政策咨询"), [
@@ -330,7 +334,7 @@ def site(as_of) -> Site:
             FGJ, "江发改规〔{y}〕2号", index_prefix="00719")),
         with_id(FGJ_DOC_PRICING, document(
             as_of, 48, "江门市发展和改革局关于规范定价成本监审工作的通知",
-            FGJ, "江发改〔{y}〕56号", index_prefix="00719")),
+            FGJ, "江发改规〔{y}〕3号", index_prefix="00719")),
         document(as_of, 130, "江门市发展和改革局关于印发江门市政府投资项目管理办法实施细则的通知",
                  FGJ, "江发改规〔{y}〕1号", index_prefix="00719"),
         document(as_of, 520, "江门市发展和改革局关于印发江门市定价目录的通知",
@@ -369,6 +373,10 @@ def site(as_of) -> Site:
     # ---- 政策解读: published with each document in force (三同步) --------------------------------
     interpret_all(s, [x + "gfxwj/"], x + "zcjd/", as_of)
     interpret_all(s, [f + "zcwj/"], f + "zcjd/", as_of)
+    # ---- issue 18: a 解读 in another form than text (item 27), the 政务新媒体 list (item 36) --------
+    graphic_interpretation(s, x + "gfxwj/", x + "zcjd/")
+    graphic_interpretation(s, f + "zcwj/", f + "zcjd/")
+    new_media_column(s, "/hdjl/zwxmt/", "/hdjl/", CITY, as_of)
     return s
 
 
@@ -461,6 +469,21 @@ def _no_security_headers(s, as_of):
     s.security_headers = False
 
 
+# ---- item 28 (征求意见) ------------------------------------------------------------------------------
+def _short_window_candidate(as_of, window_days=30) -> list:
+    """The 电动自行车管理规定 notice (a 规定: a normative document) and its feedback."""
+    notice, *rest = consultation(as_of, 88, "关于征求《江门市电动自行车管理规定（草案）》意见的公告",
+                                 "江门市电动自行车管理规定（草案）", "江门市司法局", major=True,
+                                 window_days=window_days)
+    return [with_id(SHORT_WINDOW, notice), *rest]
+
+
+def _consultation_window_short(s, as_of):
+    """The 规定's notice gives 15 days and no reason (the compliant twin's gives 30)."""
+    s.remove_article(s.article(SHORT_WINDOW))
+    s.add_article("/hdjl/yjzj/", _short_window_candidate(as_of, window_days=15)[0])
+
+
 PLANTS = {
     "column-missing-wenjingji": _no_wenjingji,
     "column-empty-yingshang": _empty_yingshang,
@@ -477,4 +500,5 @@ PLANTS = {
     "policy-interpretation-missing": _fgj_no_interpretations,
     "annual-report-identity-broken": _fgj_report_misprint,
     "security-headers-missing": _no_security_headers,
+    "consultation-window-short": _consultation_window_short,
 }

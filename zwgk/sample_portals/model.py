@@ -101,6 +101,9 @@ class Article:
     list_validity: str | None = None   # 有效性 shown in the list table; None: doc.validity
     omit_meta: set = field(default_factory=set)   # meta tag names left out of the page
     missing: bool = False           # listed, but its page is never written (a broken link)
+    # files attached under the body: (label, link text, file name beside the article, its text);
+    # a consultation's 征求意见稿 and 起草说明 (written as small PDFs)
+    pdf_files: list = field(default_factory=list)
     report_year: int | None = None
     report_stats: ReportStats | None = None
     report_text: dict | None = None  # annual report wording, formatted: overview/problems/other

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from .content import ago, annual_reports, document, interpret_all, law_report_year_due, law_reports, news, notice, with_id
+from .content import (ago, annual_reports, consultation, document, gazette, graphic_interpretation,
+                      interpret_all, law_report_year_due, law_reports, new_media_column, news, notice,
+                      with_id)
 from .messages import add_box, letter
 from .model import Article, Attachment, Block, Channel, Column, ReportWording, Site
 
@@ -20,6 +22,10 @@ LETTER_INTERIM_REPLY = 90205  # 区长信箱: 办理中 with an interim reply (b
 SUBSIDY_LIST = 90206         # 涉农补贴 公示 with a table of 户主 and a DOCX of payments (personal data)
 WORDING_NEWS = 90207         # 部门动态 news that quotes 《中华人民共和国就业促进法》 (bad twin: 共合国)
 SITE_CIRCULAR = 90208        # 部门动态 通报 that quotes wording errors found elsewhere (a decoy)
+CONSULTATION_FEEDBACK = 90209   # 采纳情况 of the 公交线路调整方案 consultation (missing in the bad twin)
+LATE_INTERPRETATION = 90210  # 规范性文件 whose 政策解读 the bad twin publishes 20 days after it
+GAZETTE_ISSUE = 90211        # 政府公报 as_of.year-1 年第2期 (missing from the bad twin's list)
+SUBJECT_LIST = 90212         # 公共企事业单位信息公开适用主体清单 (missing from the bad twin's column)
 
 COUNTY = "江门市新会区人民政府"
 OFFICE = "江门市新会区人民政府办公室"
@@ -134,11 +140,10 @@ def site(as_of) -> Site:
     ]
     s.add_column(Column("/zwgk/tzgg/", "通知公告", parent="/zwgk/", page_size=5),
                  [notice(as_of, d, t, OFFICE) for d, t in zip(TZGG_DAYS, tzgg_titles)])
-    s.add_column(Column("/zwgk/zfgb/", "政府公报", parent="/zwgk/", intro="江门市新会区人民政府公报"), [
-        news(as_of, 18 + 91 * i, f"新会区人民政府公报（{q}）", source=OFFICE,
-             body=[f"《新会区人民政府公报》（{q}）目录。", "【区政府文件】", "【区政府办公室文件】"])
-        for i, q in enumerate(["第四期", "第三期", "第二期", "第一期"])
-    ])
+    # every quarterly issue of the last five years, the history digitised (item 45)
+    issues = gazette(as_of, "新会区人民政府公报", 4, as_of.year - 4, OFFICE, day=20)
+    s.add_column(Column("/zwgk/zfgb/", "政府公报", parent="/zwgk/", intro="江门市新会区人民政府公报"),
+                 [with_id(GAZETTE_ISSUE, a) if a.title.endswith(f"{as_of.year - 1}年第2期") else a for a in issues])
     s.add_column(Column("/zwgk/xzzfgs/", "行政执法信息公示", parent="/zwgk/"), [
         news(as_of, 8, "新会区市场监督管理局“双随机一公开”抽查结果公示", source="江门市新会区市场监督管理局"),
         news(as_of, 23, "新会区行政处罚决定书公示（第一批）", source="江门市新会区司法局"),
@@ -167,8 +172,9 @@ def site(as_of) -> Site:
         with_id(REPEALED_BUT_VALID, document(
             as_of, 55, "江门市新会区人民政府关于印发新会区农村宅基地管理暂行办法的通知",
             COUNTY, "新府规〔{y}〕1号", index_prefix="00705")),
-        document(as_of, 130, "江门市新会区人民政府办公室关于印发新会区政府投资项目管理办法的通知",
-                 OFFICE, "新府办规〔{y}〕4号", index_prefix="00705"),
+        with_id(LATE_INTERPRETATION, document(
+            as_of, 130, "江门市新会区人民政府办公室关于印发新会区政府投资项目管理办法的通知",
+            OFFICE, "新府办规〔{y}〕4号", index_prefix="00705")),
         document(as_of, 260, "江门市新会区人民政府关于印发新会区扶持陈皮产业发展若干措施的通知",
                  COUNTY, "新府〔{y}〕15号", index_prefix="00705"),
         document(as_of, 520, "江门市新会区人民政府关于印发新会区征地补偿办法的通知",
@@ -203,7 +209,7 @@ def site(as_of) -> Site:
         news(as_of, 73, "新会区基本公共卫生服务项目情况", source="江门市新会区卫生健康局"),
     ])
     s.add_column(Column(x + "ggqsydw/", "公共企事业单位信息公开", parent=x), [
-        news(as_of, 21, "新会区公共企事业单位信息公开适用主体清单", source=OFFICE),
+        with_id(SUBJECT_LIST, news(as_of, 21, "新会区公共企事业单位信息公开适用主体清单", source=OFFICE)),
         news(as_of, 52, "新会区供水服务信息公开", source="江门市新会区水务局"),
         news(as_of, 99, "新会区公交运营服务信息公开", source="江门市新会区交通运输局"),
     ])
@@ -262,10 +268,15 @@ def site(as_of) -> Site:
 
     # ---- 互动交流 ---------------------------------------------------------------------------------
     s.add_column(Column("/hdjl/", "互动交流", style="hub"))
+    # 征求意见 notices with their window, draft, 起草说明 and (once due) 采纳情况 (item 28)
+    bus, *bus_feedback = consultation(as_of, 83, "关于征求新会区公交线路调整方案意见的公告",
+                                      "新会区公交线路调整方案（征求意见稿）", "江门市新会区交通运输局")
     s.add_column(Column("/hdjl/yjzj/", "意见征集", parent="/hdjl/"), [
-        news(as_of, 11, "关于征求《新会区农村人居环境整治方案（征求意见稿）》意见的公告", source=OFFICE),
-        news(as_of, 39, "关于征求新会区养老服务设施布局规划意见的公告", source="江门市新会区民政局"),
-        news(as_of, 83, "关于征求新会区公交线路调整方案意见的公告", source="江门市新会区交通运输局"),
+        *consultation(as_of, 11, "关于征求《新会区农村人居环境整治方案（征求意见稿）》意见的公告",
+                      "新会区农村人居环境整治方案（征求意见稿）", OFFICE),
+        *consultation(as_of, 39, "关于征求新会区养老服务设施布局规划意见的公告",
+                      "新会区养老服务设施布局规划（征求意见稿）", "江门市新会区民政局"),
+        bus, *[with_id(CONSULTATION_FEEDBACK, a) for a in bus_feedback],
     ])
     s.add_column(Column("/hdjl/zcwd/", "政策问答", parent="/hdjl/", column_type="政策咨询"), [
         news(as_of, 5, "陈皮种植户如何申请农业保险补贴？", source="江门市新会区农业农村局"),
@@ -279,6 +290,11 @@ def site(as_of) -> Site:
     interpret_all(s, [x + "gfxwj/"], x + "zcjd/", as_of)
     _privacy_and_wording(s, as_of)
     _spam_decoys(s)
+
+
+    # ---- issue 18: a 解读 in another form than text (item 27), the 政务新媒体 list (item 36) --------
+    graphic_interpretation(s, x + "gfxwj/", x + "zcjd/")
+    new_media_column(s, "/hdjl/zwxmt/", "/hdjl/", COUNTY, as_of)
     return s
 
 
@@ -492,6 +508,35 @@ def _stale_column_count(s, as_of):
     s.channels[0].blocks.append(Block("动态信息", css="box dtxx", links=[("部门动态", "/xwzx/bmdt/"), *links]))
 
 
+# ---- items 26 and 28 (解读 in time, 征求意见 feedback) ----------------------------------------------
+def _consultation_feedback_missing(s, as_of):
+    """The 公交线路调整方案 consultation closed weeks ago; its 采纳情况 never came out."""
+    if any(a.doc_id == CONSULTATION_FEEDBACK for a in s.articles()):
+        s.remove_article(s.article(CONSULTATION_FEEDBACK))
+
+
+def _interpretation_late(s, as_of):
+    """The 政府投资项目管理办法's 解读 goes online 20 days after the document (not 同步)."""
+    for _label, interp in s.article(LATE_INTERPRETATION).related:
+        interp.published += dt.timedelta(days=20)
+
+
+def _gazette_issue_missing(s, as_of):
+    """Last year's 第2期 of the 政府公报 is not online (the list jumps from 第1期 to 第3期)."""
+    s.remove_article(s.article(GAZETTE_ISSUE))
+
+
+def _stale_subsidies(s, as_of):
+    """Nothing new under 惠民惠农 for 250 days (item 5 asks for 及时公开)."""
+    _age(s, "/zwgk/hmhn/snbt/", as_of, 250)
+    _age(s, "/zwgk/hmhn/hmzc/", as_of, 260)
+
+
+def _no_subject_list(s, as_of):
+    """The 公共企事业单位信息公开 column lists platforms but no 适用主体清单 (item 25)."""
+    s.remove_article(s.article(SUBJECT_LIST))
+
+
 PLANTS = {
     "column-missing-standard-catalog": _no_standard_catalog,
     "accessibility-script-404": _toolbar_script_404,
@@ -509,4 +554,9 @@ PLANTS = {
     # issue 17, points 4 and 5
     "spam-link-hidden": _spam_link,
     "stale-column-count": _stale_column_count,
+    "consultation-feedback-missing": _consultation_feedback_missing,
+    "interpretation-late": _interpretation_late,
+    "gazette-issue-missing": _gazette_issue_missing,
+    "stale-column-agricultural-subsidies": _stale_subsidies,
+    "subject-list-missing": _no_subject_list,
 }
