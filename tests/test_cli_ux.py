@@ -136,3 +136,17 @@ def test_help_is_chinese_with_defaults_and_exit_codes(command):
         assert "check 退出码" in text and "audit 退出码" in text and "130" in text
     if command == "report":
         assert "--docx" in text and "--reply-by" in text
+
+
+@pytest.mark.parametrize("args, said", [
+    (["check"], "zwgk: 缺少参数：url"),
+    (["check", "http://127.0.0.1:9/", "--bogus"], "zwgk: 无法识别的参数：--bogus"),
+    (["check", "http://127.0.0.1:9/", "--unit-type", "town"], "zwgk: 参数 --unit-type 的值 'town' 无效"),
+    (["check", "http://127.0.0.1:9/", "--max-pages", "many"], "zwgk: 参数 --max-pages 须为整数，实为 'many'"),
+])
+def test_usage_errors_are_one_chinese_line(tmp_path, args, said):
+    proc = run(tmp_path, *args)
+    assert proc.returncode == 2 and proc.stdout == ""
+    [line] = proc.stderr.strip().splitlines()
+    assert line.startswith(said), line
+    assert not list(tmp_path.iterdir())                     # bad usage writes nothing

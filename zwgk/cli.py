@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import sys
 import tempfile
 from datetime import date
@@ -53,7 +54,27 @@ class _Parser(argparse.ArgumentParser):
         self.add_argument("-h", "--help", action="help", default=argparse.SUPPRESS, help="显示本帮助并退出")
 
     def error(self, message):
-        raise UsageError(message)
+        raise UsageError(_in_chinese(message))
+
+
+# argparse's own messages, said in Chinese (the rest of its words are in the help formatter)
+_MESSAGES = (
+    (r"the following arguments are required: (.*)", "缺少参数：{0}"),
+    (r"unrecognized arguments: (.*)", "无法识别的参数：{0}"),
+    (r"argument (\S+): invalid choice: (.*) \(choose from (.*)\)", "参数 {0} 的值 {1} 无效（可选：{2}）"),
+    (r"argument (\S+): invalid int value: (.*)", "参数 {0} 须为整数，实为 {1}"),
+    (r"argument (\S+): expected one argument", "参数 {0} 需要一个值"),
+    (r"ambiguous option: (\S+) could match (.*)", "选项 {0} 不明确，可能是：{1}"),
+    (r"argument (\S+): (.*)", "参数 {0}：{1}"),
+)
+
+
+def _in_chinese(message: str) -> str:
+    for pattern, text in _MESSAGES:
+        m = re.fullmatch(pattern, message)
+        if m:
+            return text.format(*m.groups())
+    return message
 
 
 def as_of_date(value: str | None, flag: str = "--as-of") -> date:
