@@ -13,6 +13,8 @@ Fail: /zwgk/tzgg/202303/t20230310_90104.html answers 404 and is linked from the 
 2; a 政策问答 link answers 200 with “抱歉，您访问的页面不存在或已被删除！”.
 Warn: a page answered 500 once (may be transient; `fail_on_5xx: true` makes it a fail), 403,
 timeouts; an external link answers 404 or its host does not resolve while other hosts do.
+Not counted: pages the host turned the crawler away from (a firewall's block, captcha or
+challenge page, 429 Too Many Requests): what came back is not the linked page.
 Unknown: external links only, when every external host failed to resolve or connect (the
 auditing machine has no outside network): they are not counted as broken.
 
@@ -24,7 +26,9 @@ import re
 
 from zwgk.checks.model import Finding, Needs
 from zwgk.checks.params import ParamError
+from zwgk.page.blockpage import is_pushback
 from zwgk.page.dom import with_class_or_id
+from zwgk.page.netaddr import REFUSED_PREFIX
 from zwgk.page.scope import normalise_url
 from zwgk.page.text import fold, norm
 
@@ -109,8 +113,8 @@ def _internal(site, params):
     home = site.home
     checked, problems = 0, []
     for snap in site.internal:
-        if snap is home:
-            continue
+        if snap is home or is_pushback(snap.error):
+            continue           # a firewall's or a 429's answer says nothing about the link
         if snap.status is None:
             if any(w in snap.error for w in params["network_errors"]):
                 checked += 1
@@ -137,7 +141,8 @@ def _internal(site, params):
 
 
 def _external(site, params):
-    ext = site.external
+    # links into an intranet were never requested: checks/intranet_links.py reports them
+    ext = [s for s in site.external if not s.error.startswith(REFUSED_PREFIX)]
     if not ext:
         yield Finding("unknown", "本次抓取未检查任何外部链接", url=site.home.final_url,
                       evidence=f"跳过的外部链接 {site.external_skipped} 个" if site.external_skipped else "")

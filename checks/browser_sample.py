@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
+from zwgk.page.browser_evidence import evidence_of
 from zwgk.page.scope import is_article, normalise_url
 
 _LIST_WORDS = re.compile(r"list|news|lb|xxgk|wjlb|items|result|article|data|table|zwgk|^app$|^root$", re.I)
@@ -107,3 +108,15 @@ def pages_to_render(site, unit: dict | None, limit: int) -> list[tuple[str, str]
             if len(out) >= limit:
                 break
     return out
+
+
+def unrendered_reason(site, page, unit: dict | None = None) -> str:
+    """Why the page's content is made by scripts that the browser did not run in this audit
+    (Chinese), or "" when the static copy will do or the rendered copy replaced it: a check
+    that reads a list from such a page cannot take its static rows as the whole list."""
+    reason = render_reason(site, page, unit)
+    if not reason:
+        return ""
+    evidence = evidence_of(site)
+    rendered = evidence.rendered.get(page.final_url) if evidence is not None else None
+    return "" if rendered is not None and not rendered.error else reason

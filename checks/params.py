@@ -41,6 +41,11 @@ def _check_type(name: str, kind: str, value):
             ok = False
         if not ok:
             raise ParamError(f"参数 {name} 应为月-日 (如 01-31), 实为 {value!r}")
+    elif kind == "datafile":
+        # a word list in rules/ (rules/vocab/…): the rulebook loader reads and checks it
+        if not (isinstance(value, str) and value.strip() and value.endswith((".yaml", ".yml"))
+                and "\n" not in value):
+            raise ParamError(f"参数 {name} 应为 YAML 数据文件名（如 vocab/x.yaml）, 实为 {value!r}")
     elif kind == "date":
         if isinstance(value, date):
             return

@@ -11,10 +11,14 @@ from zwgk.checks import (
     content_freshness,
     elderly_friendly,
     https_security,
+    intranet_links,
     lapsed_documents_marked,
+    messages_answered,
     page_metadata,
+    personal_data_exposed,
     policy_interpretation_linked,
     report_deadline,
+    serious_wording_errors,
     site_identity,
 )
 
@@ -32,7 +36,11 @@ CHECKS = {module.ID: module for module in (
     broken_links,
     column_name_consistency,
     https_security,
+    intranet_links,
     report_deadline,
     annual_report_content,
     annual_report_similarity,
+    messages_answered,
+    personal_data_exposed,
+    serious_wording_errors,
 )}

@@ -313,12 +313,38 @@ def load_rulebook(id_or_path: str = "jiangmen-2022") -> Rulebook:
                 extra(params)    # nested params (e.g. deadlines per unit type) check themselves
         except ParamError as exc:
             raise RulebookError(f"{label}: {exc}") from None
+        params = read_datafiles(CHECKS[check_id], params, path.parent, label)
         rules.append(Rule(id=rid, item=item, source=source, title=title.strip(),
                           applies_to=tuple(applies), check=check_id, params=params,
                           **_dates(raw, label),
                           severity=severity, veto=veto, responsible=responsible, line=line))
     return Rulebook(id=str(book_id), title=str(data.get("title") or book_id), source=book_source,
                     rules=tuple(rules), path=str(path), items=items)
+
+
+def read_datafiles(module, params: dict, base: Path | None = None, label: str = "") -> dict:
+    """params with each `datafile` param (a word list such as rules/vocab/wording-errors.yaml)
+    replaced by its content: the file is looked for beside the rulebook (base), then among the
+    bundled rules; read with the same bounds as a rulebook, and checked by the check's own
+    read_datafile(name, data, where) — a mistake names the file and the line."""
+    out = dict(params)
+    for name, spec in module.PARAMS.items():
+        value = out.get(name)
+        if spec["type"] != "datafile" or not isinstance(value, str):
+            continue
+        path = Path(value)
+        if not path.is_absolute():
+            beside = base / path if base is not None else None
+            path = beside if beside is not None and beside.exists() else RULES_DIR / path
+        try:
+            data = load_yaml(path)
+        except RulebookError as exc:
+            raise RulebookError(f"{label + ': ' if label else ''}参数 {name} 的数据文件 {exc}") from None
+        try:
+            out[name] = module.read_datafile(name, data, str(path))
+        except ParamError as exc:
+            raise RulebookError(f"{label + ': ' if label else ''}{exc}") from None
+    return out
 
 
 def _one_line(value) -> bool:

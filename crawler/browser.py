@@ -13,6 +13,10 @@ renders the pages whose content only appears after JavaScript runs.
   (`rendered_snapshots`: rendered HTML in place of the static copy, links and metadata
   re-extracted); it builds no Site. Links that appear only after rendering are counted but not
   crawled further.
+- Chromium never reaches an internal address (loopback, private, link-local …) other than the
+  unit's own start host and port: each unit's contexts go through a guarding proxy on loopback
+  (crawler/browser_netguard.py), which checks every request, redirect hop and resolved address;
+  what it refused is noted in the unit's evidence. UnitJob.allow_internal switches it off.
 - Screenshots go under `<out>/screenshots/run-<id>/<unit>/` (a temporary directory without --out).
 
 Settings come from the environment: ZWGK_BROWSER_SAMPLE (pages per unit, default 8),
@@ -35,6 +39,7 @@ from pathlib import Path
 from urllib.parse import urldefrag
 
 from zwgk.crawler import browser_js as js
+from zwgk.crawler.browser_netguard import GuardProxy
 from zwgk.page.browser_evidence import (
     AxeViolation,
     BrowserEvidence,
@@ -50,6 +55,7 @@ from zwgk.page.browser_evidence import (
 )
 from zwgk.page.dom import parse_document, visible_text
 from zwgk.page.html import extract
+from zwgk.page.netaddr import NetPolicy
 from zwgk.page.scope import normalise_url
 
 CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -220,16 +226,23 @@ class BrowserPool:
                 raise BrowserStartError(f"浏览器无法启动（{self.executable}）：{_first_line(exc)}") from None
             self.version = browser.version
             sem = asyncio.Semaphore(max(1, self.settings.concurrency))
+            proxies = []
             try:
                 tasks = []
                 for job in jobs:
                     job.evidence.browser_version = browser.version
-                    visitor = _Visitor(browser, self.settings, job, axe_js, axe_why, self._unit_dir(job))
+                    proxy = None if job.net_policy.allow_internal else await GuardProxy(job.net_policy).start()
+                    if proxy is not None:
+                        proxies.append((job, proxy))
+                    visitor = _Visitor(browser, self.settings, job, axe_js, axe_why, self._unit_dir(job), proxy)
                     for visit in job.visits:
                         tasks.append(self._guarded(sem, visitor, *visit))
                 await asyncio.gather(*tasks)
             finally:
                 await browser.close()
+                for job, proxy in proxies:
+                    await proxy.close()
+                    _note_blocked(job, proxy.blocked)
 
     def _unit_dir(self, job) -> Path | None:
         if not self.settings.screenshots:
@@ -269,18 +282,35 @@ class UnitJob:
     evidence: BrowserEvidence = None               # filled in
     rendered_html: dict = dataclasses.field(default_factory=dict)
     render_reasons: dict = dataclasses.field(default_factory=dict)
+    allow_internal: bool = False                   # an audit inside a closed network
+    allowed_hosts: tuple = ()                      # "host" / "host:port" reachable although internal
 
     def __post_init__(self):
         if self.evidence is None:
             self.evidence = BrowserEvidence(unit=self.unit["name"])
+
+    @property
+    def net_policy(self) -> NetPolicy:
+        """What Chromium may reach although it is internal: the unit's start URL and scope."""
+        return NetPolicy.of(self.unit["url"], self.unit.get("scope") or "", *self.allowed_hosts,
+                            allow_internal=self.allow_internal, label=self.unit["name"])
+
+
+def _note_blocked(job: UnitJob, blocked: list):
+    """The requests the proxy refused, in the unit's evidence (the first few, and how many)."""
+    if not blocked:
+        return
+    first = "；".join(f"{url}（{why}）" for url, why in dict(blocked).items() if url)
+    job.evidence.notes.append(f"浏览器访问内网地址的请求 {len(blocked)} 个已被阻止：{first[:600]}")
 
 
 class _Visitor:
     """Everything done to one unit's pages."""
 
     def __init__(self, browser, settings: BrowserSettings, job: UnitJob, axe_js: str, axe_why: str,
-                 shots: Path | None):
+                 shots: Path | None, proxy: GuardProxy | None = None):
         self.browser, self.settings, self.job = browser, settings, job
+        self.proxy = proxy
         self.cfg = job.config
         self.axe_js, self.axe_why = axe_js, axe_why
         self.shots = shots
@@ -294,7 +324,8 @@ class _Visitor:
         """A fresh context and page, loaded; (context, page, response)."""
         ctx = await self.browser.new_context(viewport={"width": VIEWPORT[0], "height": VIEWPORT[1]},
                                              locale="zh-CN", ignore_https_errors=True,
-                                             accept_downloads=False)
+                                             accept_downloads=False,
+                                             **({"proxy": {"server": self.proxy.url}} if self.proxy else {}))
         page = await ctx.new_page()
         page.set_default_timeout(self.settings.nav_timeout_ms)
         page.on("dialog", lambda d: asyncio.ensure_future(d.dismiss()))

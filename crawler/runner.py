@@ -5,7 +5,9 @@ Scheduling (the nightly audit crawls ~60 units, most department channels on the 
   for the host as a whole, not per unit: ten channels never hit one portal ten times harder;
 - at most MAX_PARALLEL_HOSTS hosts are crawled at once (the global cap);
 - each unit has a time budget (UNIT_TIME_BUDGET seconds, CLOSESPIDER_TIMEOUT); a unit that
-  fails or hangs ends as an outcome with its reason and never stops the others.
+  fails or hangs ends as an outcome with its reason and never stops the others;
+- attachments are parsed in one pool of worker processes (crawler/attachments.py) for the whole
+  crawl; with several hosts, one unit's parses hold at most one worker at a time.
 """
 from __future__ import annotations
 
@@ -19,6 +21,7 @@ from scrapy.settings import Settings
 from scrapy.utils.log import configure_logging
 from scrapy.utils.reactor import install_reactor
 
+from zwgk.crawler.attachments import default_pool, limits_from_settings, shutdown_default_pool
 from zwgk.crawler.spiders.portal import PortalSpider
 
 REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
@@ -33,6 +36,7 @@ class CrawlOutcome:
     traps: list = field(default_factory=list)
     close_reason: str = ""       # Scrapy's: finished, closespider_timeout, shutdown …
     error: str = ""              # why the crawl itself failed (Chinese), "" if it ran
+    host_stopped: str = ""       # why the unit's host was stopped mid-crawl (crawler/backoff.py)
 
 
 def scrapy_settings(overrides: dict | None = None) -> Settings:
@@ -126,6 +130,8 @@ def crawl_units(units: list[dict], keywords, max_pages: int, on_snapshot=None,
             outcome.budget_refused = list(spider.budget.refused)
             outcome.external_skipped = spider.external_skipped
             outcome.traps = list(getattr(spider, "traps", []))
+        if crawler.stats is not None:
+            outcome.host_stopped = crawler.stats.get_value("zwgk/host_stopped") or ""
         if progress:
             progress.unit_finished(unit, outcome)
 
@@ -134,8 +140,15 @@ def crawl_units(units: list[dict], keywords, max_pages: int, on_snapshot=None,
         for unit in group:
             yield crawl_one(unit)
 
+    groups = host_groups(units)
+    # Made here, in the crawl process (a cluster child makes its own); workers start on the
+    # first attachment and go when the reactor stops (also on Ctrl-C).
+    default_pool(workers=base.getint("ATTACHMENT_WORKERS", 2), limits=limits_from_settings(base),
+                 max_per_group=1 if len(groups) > 1 else 0, strikes=base.getint("ATTACHMENT_STRIKES", 2),
+                 strike_cpu_s=base.getfloat("ATTACHMENT_STRIKE_CPU_SECONDS", 5))
+    reactor.addSystemEventTrigger("before", "shutdown", shutdown_default_pool)
     limit = defer.DeferredSemaphore(max(1, base.getint("MAX_PARALLEL_HOSTS", 8)))
-    done = defer.DeferredList([limit.run(crawl_group, g) for g in host_groups(units)], consumeErrors=True)
+    done = defer.DeferredList([limit.run(crawl_group, g) for g in groups], consumeErrors=True)
     done.addBoth(lambda _: reactor.callLater(0, reactor.stop))
     reactor.run(installSignalHandlers=True)
     return outcomes

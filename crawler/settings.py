@@ -32,10 +32,14 @@ AUTOTHROTTLE_TARGET_CONCURRENCY = 2.0
 DOWNLOAD_TIMEOUT = 20
 RETRY_ENABLED = True
 RETRY_TIMES = 2
+# Scrapy's codes without 429: a 429 is asked again only after the pause Retry-After asks for
+# (crawler/backoff.py), never at once.
+RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408]
 REDIRECT_MAX_TIMES = 10
 DOWNLOAD_MAXSIZE = 20 * 1024 * 1024     # a page or attachment larger than this is not read
 DOWNLOAD_WARNSIZE = 5 * 1024 * 1024
-DNS_TIMEOUT = 10
+DNS_TIMEOUT = 10     # only Scrapy's own resolvers honour it, and CrawlerRunner (crawler/runner.py)
+                     # installs none: Twisted's resolver is used (NETGUARD_INNER_RESOLVER can change that)
 COOKIES_ENABLED = False
 TELNETCONSOLE_ENABLED = False
 # Scrapy 2.19's RemoteControl runs a local HTTP server per crawler that executes Python sent to
@@ -64,6 +68,20 @@ SNAPSHOT_REUSE = True
 ARTICLE_REVALIDATE_DAYS = 7
 SNAPSHOT_CACHE_DB = ""
 
+# Hosts that push back (crawler/backoff.py). A block, captcha, challenge or empty page pauses the
+# host BLOCK_BACKOFF_START seconds, doubling per block in a row up to BLOCK_BACKOFF_MAX; after
+# BLOCK_MAX_CONSECUTIVE in a row the host is stopped. A 429 without Retry-After counts as
+# RETRY_AFTER_DEFAULT seconds (doubling); a page is asked again RETRY_AFTER_TIMES times after
+# the pause; a wait that leaves less than RETRY_AFTER_MARGIN of the unit's time budget (of
+# RETRY_AFTER_MAX without one) stops the host.
+BLOCK_BACKOFF_START = 5.0
+BLOCK_BACKOFF_MAX = 60.0
+BLOCK_MAX_CONSECUTIVE = 5
+RETRY_AFTER_DEFAULT = 60.0
+RETRY_AFTER_TIMES = 1
+RETRY_AFTER_MAX = 900.0
+RETRY_AFTER_MARGIN = 60.0
+
 MAX_PARALLEL_HOSTS = 8       # hosts crawled at once in an audit; units on one host go in turn
 UNIT_TIME_BUDGET = 3600      # seconds a unit may crawl before it is closed (its unseen pages: unknown)
 
@@ -85,12 +103,49 @@ CRAWL_DOCUMENT_KEYWORDS = None
 GKMLPT_PROBE = True          # look for Guangdong's 公开目录 platform under each unit's scope
 GKMLPT_MAX_PAGES = 5         # API list pages read per gkmlpt category
 
+# Attachments (crawler/attachments.py) are parsed in worker processes, never in the reactor: per
+# document at most ATTACHMENT_CPU_SECONDS of CPU, ATTACHMENT_WALL_SECONDS of wall time (above the
+# CPU limit: the workers run nice'd), ATTACHMENT_MEMORY_MB of memory, ATTACHMENT_MAX_PAGES PDF
+# pages, and a DOCX whose parts would inflate past ATTACHMENT_MAX_INFLATED_MB (ATTACHMENT_MAX_PART_MB
+# for word/document.xml) is not inflated at all (zip bombs). A parse over a limit is abandoned with
+# its reason, and the unit's time budget ends every parse still pending. Once ATTACHMENT_STRIKES of
+# a unit's documents ran out of time, its later ones get ATTACHMENT_STRIKE_CPU_SECONDS.
+ATTACHMENT_WORKERS = 2
+ATTACHMENT_CPU_SECONDS = 20
+ATTACHMENT_WALL_SECONDS = 40
+ATTACHMENT_MEMORY_MB = 512
+ATTACHMENT_MAX_PAGES = 80
+ATTACHMENT_MAX_INFLATED_MB = 256
+ATTACHMENT_MAX_PART_MB = 32       # python-docx needs ~11 MB of memory per MB of document.xml
+ATTACHMENT_STRIKES = 2
+ATTACHMENT_STRIKE_CPU_SECONDS = 5
+# Scrapy stops scheduling a unit's downloads while the bodies its callbacks still hold pass this
+# (default 5 MB): one attachment waiting for its parse would otherwise hold up the unit's crawl.
+SCRAPER_SLOT_MAX_ACTIVE_SIZE = 2 * DOWNLOAD_MAXSIZE
+
+# No request goes to loopback, private, link-local, CGNAT or reserved addresses, in any notation
+# (127.0.0.2, 2130706434, 0x7f.0.0.2, [::ffff:127.0.0.2], localhost …), checked on the URL and
+# again on the addresses DNS gives, after every redirect and <meta refresh> (crawler/netguard.py)
+# — except the unit's own start URL's host and port (and its scope's): a webmaster may check a
+# staging copy on 127.0.0.1:8080. A refused link is recorded as 链接指向内网地址 (a finding of
+# checks/intranet_links.py). NETGUARD_ALLOW_INTERNAL (`--allow-internal`) is for audits run
+# inside a closed network; NETGUARD_ALLOWED_HOSTS lists "host" or "host:port" every unit may reach.
+NETGUARD_ENABLED = True
+NETGUARD_ALLOW_INTERNAL = False
+NETGUARD_ALLOWED_HOSTS: list = []
+
 DOWNLOADER_MIDDLEWARES = {
+    # before the budget (50), robots.txt (100) and every cache: a refused link costs nothing
+    "zwgk.crawler.netguard.NetGuardMiddleware": 40,
+    # just above RetryMiddleware (550): a DNS answer the guard emptied is refused, not retried
+    "zwgk.crawler.netguard.NetGuardErrorMiddleware": 560,
     "zwgk.crawler.middlewares.PageBudgetMiddleware": 50,
     "zwgk.crawler.middlewares.FreshArticleMiddleware": 120,   # after robots.txt (100), before the cache
     "scrapy.downloadermiddlewares.httpcache.HttpCacheMiddleware": None,
     "zwgk.crawler.httpcache.NoStaleCacheMiddleware": 900,      # never a cached copy for a failed request
     "zwgk.crawler.middlewares.RedirectLoopMiddleware": 650,   # sees a 3xx before RedirectMiddleware (600)
+    # block pages and 429: after decompression (590), before MetaRefresh (580) and Retry (550)
+    "zwgk.crawler.backoff.HostBackoffMiddleware": 585,
 }
 # Scrapy's default extensions without the two consoles (TelnetConsole, RemoteControl) and with
 # our AutoThrottle. Named here rather than switched off in EXTENSIONS: Scrapy imports every module
@@ -127,6 +182,8 @@ def _from_env():
                 g[name] = float(value)
             elif isinstance(current, str):
                 g[name] = value
+            elif isinstance(current, list):       # comma-separated: ZWGK_NETGUARD_ALLOWED_HOSTS=a,b:8080
+                g[name] = [v.strip() for v in value.split(",") if v.strip()]
         except ValueError:
             pass
 

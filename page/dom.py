@@ -1,6 +1,14 @@
 """lxml helpers shared by the page model's parsers and the checks: parsing a page, the text of
-an element, the text a reader sees."""
+an element, the text a reader sees.
+
+Pages are parsed as browsers parse them, however deep the markup nests. libxml2 stops a document
+at 256 levels (2,048 with `huge_tree`) and drops the rest, so a home page that opens with 300
+unclosed <font> tags would show no link at all. The parsers here are huge_tree ones, and a page
+deeper still is parsed again with its nesting capped the way Chromium caps it (elements past
+BROWSER_MAX_DEPTH open no new level; their text and links stay)."""
 from __future__ import annotations
+
+from html.parser import HTMLParser
 
 import lxml.html
 from lxml import etree
@@ -11,13 +19,19 @@ from zwgk.page.text import fold
 # get classes of their own), paid for every element a check touches. Checks use HtmlElement's
 # methods (text_content …), not the form classes, so documents get HtmlElement throughout, by
 # a lookup done in C. extract() only reads tags, attributes and text: plain lxml elements.
-_HTML_PARSER = etree.HTMLParser()
+_HTML_PARSER = etree.HTMLParser(huge_tree=True)
 _HTML_PARSER.set_element_class_lookup(etree.ElementDefaultClassLookup(
     element=lxml.html.HtmlElement, comment=lxml.html.HtmlComment,
     pi=lxml.html.HtmlProcessingInstruction, entity=lxml.html.HtmlEntity))
-PLAIN_PARSER = etree.HTMLParser()
+PLAIN_PARSER = etree.HTMLParser(huge_tree=True)
 # text_content(), for plain and lxml.html elements alike
 string_of = etree.XPath("string()")
+
+
+# Chromium's HTML parser nests no deeper than this (kMaximumHTMLParserDOMTreeDepth).
+BROWSER_MAX_DEPTH = 512
+# libxml2 with huge_tree stops at 2,048 levels: a tree whose last branch gets near it was cut.
+_LIBXML_CUT_DEPTH = 2000
 
 
 def parse_document(html: str, parser=None):
@@ -26,6 +40,14 @@ def parse_document(html: str, parser=None):
     parser = _HTML_PARSER if parser is None else parser
     if not html or not html.strip():
         return None
+    doc = _parse(html, parser)
+    if doc is not None and _last_branch_depth(doc) >= _LIBXML_CUT_DEPTH:
+        capped = _parse(cap_nesting(html), parser)
+        doc = doc if capped is None else capped
+    return doc
+
+
+def _parse(html: str, parser):
     try:
         return lxml.html.document_fromstring(html, parser=parser)
     except (etree.ParserError, ValueError):
@@ -33,6 +55,77 @@ def parse_document(html: str, parser=None):
             return lxml.html.document_fromstring(html.encode("utf-8", "replace"), parser=parser)
         except (etree.ParserError, ValueError):
             return None
+
+
+def _last_branch_depth(doc) -> int:
+    """Depth of the document's last element. libxml2 gives up at its depth limit and keeps
+    nothing after, so a cut document ends that deep; walking its last children costs nothing."""
+    depth, el = 0, doc
+    while len(el):
+        el, depth = el[-1], depth + 1
+    return depth
+
+
+_VOID = frozenset(("area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta",
+                   "param", "source", "track", "wbr", "basefont", "bgsound", "frame", "keygen"))
+
+
+class _NestingCap(HTMLParser):
+    """Re-emits a page unchanged except that at `cap` open elements a new element becomes the
+    sibling of the deepest one instead of its child (the deepest is closed first), so it keeps
+    its attributes (a footer's class) and the tree grows no deeper. Inside a link at the cap,
+    other start tags are left out, so the link keeps its text."""
+
+    def __init__(self, cap: int):
+        super().__init__(convert_charrefs=False)
+        self.cap, self.out, self.open = cap, [], []
+
+    def handle_starttag(self, tag, attrs):
+        if tag not in _VOID:
+            if len(self.open) >= self.cap and tag not in ("a", "area"):
+                if self.open[-1] in ("a", "area"):
+                    return
+                self.out.append(f"</{self.open.pop()}>")
+            self.open.append(tag)
+        self.out.append(self.get_starttag_text())
+
+    def handle_startendtag(self, tag, attrs):
+        self.out.append(self.get_starttag_text())
+
+    def handle_endtag(self, tag):
+        if tag in self.open:
+            while self.open.pop() != tag:
+                pass
+            self.out.append(f"</{tag}>")
+
+    def handle_data(self, data):
+        self.out.append(data)
+
+    def handle_entityref(self, name):
+        self.out.append(f"&{name};")
+
+    def handle_charref(self, name):
+        self.out.append(f"&#{name};")
+
+    def handle_comment(self, data):
+        self.out.append(f"<!--{data}-->")
+
+    def handle_decl(self, decl):
+        self.out.append(f"<!{decl}>")
+
+    def handle_pi(self, data):
+        self.out.append(f"<?{data}>")
+
+    def unknown_decl(self, data):
+        self.out.append(f"<![{data}]>")
+
+
+def cap_nesting(html: str, cap: int = BROWSER_MAX_DEPTH) -> str:
+    """html with its nesting capped at `cap` levels, as a browser builds the tree."""
+    capper = _NestingCap(cap)
+    capper.feed(html)
+    capper.close()
+    return "".join(capper.out)
 
 
 _VISIBLE_TEXT = etree.XPath(

@@ -165,3 +165,9 @@ def extract(html: str, base_url: str, max_links: int = 20000) -> dict:
 def position_of(el) -> str:
     """Public name: list parsers classify rows with the same nav/footer rule as links."""
     return _position(el)
+
+
+def position_within(el) -> str:
+    """The position of what an element holds (its own text): its own tag or id/class first, then
+    its ancestors' — text directly inside <div class="footer"> is footer text."""
+    return _own_position(el) or _position(el)

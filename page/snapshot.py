@@ -78,6 +78,10 @@ class _Packed:
 # Attribute of a snapshot reused exactly as an earlier audit stored it: those stored bytes, so
 # Store.add_page writes them again instead of serialising the snapshot anew.
 STORED_BLOB = "_stored_blob"
+# How an attachment's doc_error starts when its parse was cut short (the time limit on a busy
+# machine, the unit's time budget, the worker dying: zwgk.crawler.attachments) and says nothing
+# lasting about the file: a re-audit parses it again rather than reuse the stored parse.
+UNFINISHED_PARSE = ("附件解析超时", "抓取时间预算已用完", "附件解析服务已关闭", "附件解析进程异常退出")
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import json
 
+from zwgk.checks.parsers.personal_data import mask_text
+
 SCHEMA = "zwgk.scorecard/1"
 STATUS_ZH = {"pass": "通过", "fail": "不通过", "warn": "警告", "unknown": "无法判断", "not_applicable": "不适用"}
 
@@ -10,7 +12,7 @@ STATUS_ZH = {"pass": "通过", "fail": "不通过", "warn": "警告", "unknown":
 def scorecard(unit: dict, site_url: str, as_of: str, rulebook_id: str, pages_crawled: int,
               pages_failed: int, score, results) -> dict:
     """results: RuleResult objects or result dicts from the database."""
-    rows = [r.to_dict() if hasattr(r, "to_dict") else _row(r) for r in results]
+    rows = [_masked(r.to_dict() if hasattr(r, "to_dict") else _row(r)) for r in results]
     return {
         "schema": SCHEMA,
         "unit": {"name": unit["name"], "type": unit["type"]},
@@ -59,3 +61,14 @@ def _row(r: dict) -> dict:
             "findings": [{k: f.get(k, "") for k in ("url", "message", "evidence", "status", "selector", "screenshot")
                           if f.get(k) or k in ("url", "message", "evidence", "status")}
                          for f in r.get("findings", [])]}
+
+
+def _masked(row: dict) -> dict:
+    """A result whose findings show no personal number unmasked, whatever check wrote them: every
+    output (HTML, XLSX, CSV, JSON, terminal) is made from this card (checks mask their own
+    evidence already; this is the last pass)."""
+    for f in row["findings"]:
+        for key in ("message", "evidence"):
+            if f.get(key):
+                f[key] = mask_text(f[key])
+    return row

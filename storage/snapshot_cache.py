@@ -33,7 +33,7 @@ from pathlib import Path
 from sqlalchemy import and_, bindparam, select
 
 from zwgk.page.scope import normalise_url, url_kind
-from zwgk.page.snapshot import STORED_BLOB
+from zwgk.page.snapshot import STORED_BLOB, UNFINISHED_PARSE
 from zwgk.storage.database import pages, runs
 
 log = logging.getLogger(__name__)
@@ -42,7 +42,7 @@ log = logging.getLogger(__name__)
 _PARSER_SOURCES = ("zwgk.page.html", "zwgk.page.dom", "zwgk.page.text", "zwgk.page.breadcrumb",
                    "zwgk.page.gkmlpt", "zwgk.page.snapshot",
                    "zwgk.page.scope", "zwgk.crawler.decoding", "zwgk.crawler.attachments",
-                   "zwgk.crawler.spiders.portal")
+                   "zwgk.crawler.spiders.portal", "zwgk.page.blockpage", "zwgk.crawler.backoff")
 _PARSER_SETTINGS = ("MAX_LINKS_PER_PAGE", "GKMLPT_MAX_PAGES", "DOWNLOAD_MAXSIZE")
 SIDECAR = "zwgk-parser.json"
 
@@ -228,6 +228,8 @@ class SnapshotCache:
             return None
         if stored.get("redirects") or normalise_url(stored.get("final_url", "")) != normalise_url(url):
             return None          # a moved page: ask again where it went
+        if (stored.get("doc_error") or "").startswith(UNFINISHED_PARSE):
+            return None          # its parse was cut short: try the file again
         self.reused += 1
         return stored
 
@@ -240,7 +242,7 @@ class SnapshotCache:
         headers = stored.get("headers") or {}
         now = {k.decode("latin-1").lower(): v[0].decode("latin-1") if v else ""
                for k, v in response.headers.items()}
-        if stored.get("size") != len(response.body):
+        if stored.get("size") != len(response.body) or (stored.get("doc_error") or "").startswith(UNFINISHED_PARSE):
             return None
         for key in ("etag", "last-modified", "content-type", "content-encoding"):
             if headers.get(key, "") != now.get(key, ""):

@@ -13,7 +13,9 @@ from zwgk.crawler.runner import scrapy_settings
 from zwgk.crawler.spiders.portal import PortalSpider
 from zwgk.page.snapshot import PageSnapshot
 
-CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
+# shared/ beside the checkout (CI, /work/main), or further up for a clone in a folder of clones
+CORPUS = next((p / "shared" / "corpus" for p in Path(__file__).resolve().parents[2:]
+               if (p / "shared" / "corpus").is_dir()), Path(__file__).resolve().parents[2] / "shared" / "corpus")
 
 
 def make_spider(start_url: str, settings: dict | None = None, **kwargs) -> PortalSpider:

@@ -85,9 +85,9 @@ def test_the_rulebook_template_loads_and_runs(tmp_path):
     assert any(r.veto for r in book.rules) and any(r.item is None for r in book.rules)
     assert any(item.get("not_checkable") for item in book.items.values())
     guide = (ROOT / "docs" / "RULEBOOK.md").read_text(encoding="utf-8")
-    # the guide's table of checks names every check there is, and only those
+    # the guide's table of checks names only checks there are (rules/README.md lists them all)
     named = set(re.findall(r"`([a-z_]+)`", guide.split("The checks and what they decide")[1].split("Writing params")[0]))
-    assert named == set(CHECKS)
+    assert len(named) >= 10 and named <= set(CHECKS), named - set(CHECKS)
     # its optional keys, each with the value it shows, load
     optional = guide.split("Optional keys:")[1].split("The checks and")[0]
     keys = re.findall(r"^\| `(\w+)", optional, re.M)

@@ -4,7 +4,7 @@ codes follow the contract."""
 import json
 import re
 import socket
-from datetime import date
+from datetime import date, timedelta
 from urllib.parse import urlsplit
 
 import pytest
@@ -12,6 +12,7 @@ import pytest
 from tests.webkit import zwgk
 from zwgk.checks.rulebook import load_rulebook
 from zwgk.sample_portals import expected_for, serve_all, stop_all
+from zwgk.sample_portals.portals import make_site
 
 AS_OF = date(2023, 3, 15)
 RULES = {r.id: r for r in load_rulebook().rules}
@@ -31,6 +32,11 @@ PROBLEM_RULES = {
     "policy-interpretation-missing": "policy-interpretation-linked",
     "annual-report-identity-broken": "annual-report-content",
     "rule-of-law-report-missing": "rule-of-law-report-deadline",
+    "message-unanswered": "messages-answered",
+    # item 41 (issue 17)
+    "personal-data-exposed": "personal-data-exposed",
+    "personal-data-in-attachment": "personal-data-exposed",
+    "serious-wording-error": "serious-wording-errors",
 }
 
 
@@ -112,6 +118,26 @@ def test_compliant_twins_have_no_failure(portals, portal, unit_key):
     mine = {r["rule"]: r["status"] for r in card["results"] if r["rule"] in PROBLEM_RULES.values()}
     assert mine and all(s == ("not_applicable" if RULES[r].not_in_force(AS_OF) else "pass")
                         for r, s in mine.items()), mine
+
+
+def test_only_the_unanswered_letter_fails_not_its_decoys(portals):
+    """Item 32: the 区长信箱 letter 100 days old and 未回复 fails, naming its page and 留言时间;
+    the 50-day-old 未回复 letter beside it (not yet 3 months) is only a warn, and the 办理中
+    letter with an interim reply is answered; the compliant twin's box passes."""
+    _, card, _, exp = check(portals, "county-bad", "county")
+    problem = exp["problems"]["message-unanswered"]
+    site = make_site("county-bad", AS_OF)
+    not_yet_due, interim = (site.article(d).path for d in problem["decoy_doc_ids"])
+    [result] = [r for r in card["results"] if r["rule"] == "messages-answered"]
+    by_status = {s: [f for f in result["findings"] if f["status"] == s] for s in ("fail", "warn")}
+    assert [urlsplit(f["url"]).path for f in by_status["fail"]] == [problem["url"]]
+    asked = (AS_OF - timedelta(days=problem["asked_days"])).isoformat()
+    assert f"留言时间 {asked}" in by_status["fail"][0]["message"]
+    assert [urlsplit(f["url"]).path for f in by_status["warn"]] == [not_yet_due]
+    assert interim not in {urlsplit(f["url"]).path for f in result["findings"]}
+    assert card["score"] == 0.0                      # a veto indicator
+    _, good, _, _ = check(portals, "county-good", "county")
+    assert {r["rule"]: r["status"] for r in good["results"]}["messages-answered"] == "pass"
 
 
 def test_bad_url_exits_2_with_one_line():

@@ -45,6 +45,8 @@ _CLOSE_REASONS = {"closespider_timeout": "单位抓取时间预算用完", "shut
 def _incomplete(outcome) -> str:
     if outcome.error:
         return outcome.error
+    if outcome.host_stopped:
+        return outcome.host_stopped      # blocked or told to wait: what was not reached is unseen
     reason = outcome.close_reason
     return "" if reason in ("", "finished") else _CLOSE_REASONS.get(reason, reason)
 
@@ -91,7 +93,7 @@ def audit_units(store, run_id: int, units: list[dict], rulebook, as_of: date, ma
     facts = {u["name"]: crawl_facts(outcomes[u["name"]]) for u in units}
     sites = {u["name"]: build_site(u, outcomes[u["name"]].snapshots, facts[u["name"]]) for u in units}
     browser, browser_missing = browser_pass(browser, browser_missing, units, sites, facts, rulebook, run_id,
-                                            progress=progress)
+                                            net=crawl_settings, progress=progress)
     return judge_units(store, run_id, units, sites, unit_ids, rulebook, as_of, browser=browser,
                        browser_missing=browser_missing, attempts=attempts, peers=peers, facts=facts,
                        progress=progress)
@@ -109,7 +111,7 @@ def _stepper(progress):
 
 
 # -- the browser pass ------------------------------------------------------------------------------
-def _browser_job(unit: dict, site: Site, rulebook, browser_settings, run_id) -> UnitJob | None:
+def _browser_job(unit: dict, site: Site, rulebook, browser_settings, run_id, net=None) -> UnitJob | None:
     """The pages Chromium visits for one unit and what it measures there, or None."""
     home = site.home
     if home is None or not home.ok:
@@ -130,22 +132,25 @@ def _browser_job(unit: dict, site: Site, rulebook, browser_settings, run_id) -> 
         return None
     job = UnitJob(unit=unit, config=cfg, visits=[tuple(v) for v in visits.values()], run_id=run_id,
                   render_reasons=reasons)
+    if net is not None:       # the crawl's own guard settings hold for Chromium too
+        job.allow_internal = (net.getbool("NETGUARD_ALLOW_INTERNAL") or not net.getbool("NETGUARD_ENABLED", True))
+        job.allowed_hosts = tuple(net.getlist("NETGUARD_ALLOWED_HOSTS"))
     job.evidence.sample = [u for u, v in visits.items() if v[3]]
     return job
 
 
 def browser_pass(browser, browser_missing: str, units, sites: dict, facts: dict, rulebook, run_id=None,
-                 progress=None):
+                 net=None, progress=None):
     """Chromium visits each unit's sample and renders the pages that need it. A unit with
     rendered pages gets a new Site (build_site, with the same crawl facts: only the rendered
     pages change); every unit's Site gets `site.browser`, the evidence. Returns (browser,
     browser_missing) for the CheckContext: (None, reason) when there is no browser or it could
-    not start."""
+    not start. net: the crawl's Scrapy settings, whose NETGUARD_* hold for Chromium too."""
     if browser is None:
         return None, browser_missing
     jobs = {}
     for unit in units:
-        job = _browser_job(unit, sites[unit["name"]], rulebook, browser.settings, run_id)
+        job = _browser_job(unit, sites[unit["name"]], rulebook, browser.settings, run_id, net)
         if job is not None:
             jobs[unit["name"]] = job
     _phase(progress, "browser", sum(len(j.visits) for j in jobs.values()))

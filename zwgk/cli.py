@@ -197,6 +197,8 @@ def build_parser() -> argparse.ArgumentParser:
         sp.add_argument("--no-browser", dest="no_browser", action="store_true", help="不启动浏览器；浏览器检查记为无法判断")
         sp.add_argument("--ignore-robots", dest="ignore_robots", action="store_true",
                         help="不遵守 robots.txt（仅限经授权的巡检）")
+        sp.add_argument("--allow-internal", dest="allow_internal", action="store_true",
+                        help="允许访问内网地址（回环、私有、链路本地等；仅限在封闭网络内的巡检）")
 
     c = sub.add_parser("check", help="检查单个网站", description="检查单个网站，在终端输出检查结果。",
                        epilog=EXIT_CODES_CHECK + "。")
@@ -247,6 +249,8 @@ def build_parser() -> argparse.ArgumentParser:
     w.add_argument("--rulebook", default="jiangmen-2022", help="按该规则集的关键词安排抓取优先级")
     w.add_argument("--jsonl", default="-", help="输出文件；- 表示标准输出")
     w.add_argument("--ignore-robots", dest="ignore_robots", action="store_true", help="不遵守 robots.txt")
+    w.add_argument("--allow-internal", dest="allow_internal", action="store_true",
+                   help="允许访问内网地址（回环、私有、链路本地等）")
 
     r = sub.add_parser("report", help="从数据库重新生成记分卡（不抓取）",
                        description="从数据库重新生成记分卡网站（不抓取）；加 --docx 同时生成通报草稿和整改通知单（Word）。")

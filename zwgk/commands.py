@@ -50,7 +50,10 @@ def run(args) -> int:
 
 
 def _settings(args) -> dict:
-    return {"ROBOTSTXT_OBEY": False} if getattr(args, "ignore_robots", False) else {}
+    settings = {"ROBOTSTXT_OBEY": False} if getattr(args, "ignore_robots", False) else {}
+    if getattr(args, "allow_internal", False):      # an audit inside a closed network
+        settings["NETGUARD_ALLOW_INTERNAL"] = True
+    return settings
 
 
 def _open_store(db: str):

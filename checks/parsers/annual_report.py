@@ -28,7 +28,7 @@ from zwgk.checks.params import ParamError, month_day
 from zwgk.checks.parsers import pubdate
 from zwgk.checks.parsers.listing import directory_of, list_key, list_pages, list_rows, pagination
 from zwgk.page.scope import is_document, normalise_url
-from zwgk.page.text import fold, norm, parse_date, url_date
+from zwgk.page.text import fold, norm, url_date
 
 # --------------------------------------------------------------------------------------------
 # The template (国办公开办函〔2021〕30号): what the tables look like. Not policy: the format itself.

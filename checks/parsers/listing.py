@@ -56,6 +56,7 @@ class ListRow:
     group: int = 0               # which list on the page (a page with several lists is a hub)
     source: str = "list"         # "list", "gkmlpt", ... where the row came from
     fields: tuple = field(default=())   # (header, text) pairs of a table row
+    other: str = ""              # the row's text besides its title (a status word, labels), cut short
 
 
 _YEARLESS = re.compile(r"(?<![\d年/.-])(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?![\d/.-])")
@@ -292,7 +293,7 @@ def _generic_row(a, row_el, base, page_url, anchors: _Anchors) -> ListRow:
         # no date: keep the row's other text (a date without a year, 08-25, is still a hint)
         when_text, source = (url, "url") if when else (outside.strip(), "")
     return ListRow(title=title, url=url, date=when, date_text=when_text[:200], date_source=source,
-                   list_url=page_url)
+                   list_url=page_url, other=fold(outside)[:200])
 
 
 def list_rows(site, page) -> list[ListRow]:

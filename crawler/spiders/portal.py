@@ -11,6 +11,7 @@ which owns the database) returns the unit's stored snapshots (zwgk.storage.snaps
 from __future__ import annotations
 
 import re
+import time
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from urllib.parse import urlsplit
@@ -48,11 +49,13 @@ def looks_binary(body: bytes) -> bool:
         return False
     return head.startswith(_BINARY_MAGIC) or head.count(b"\x00") > len(head) // 10
 
-from zwgk.crawler.attachments import extract_text, kind_of
+from zwgk.crawler.attachments import default_pool, extract_text, extract_text_bounded, kind_of, limits_from_settings
 from zwgk.crawler.decoding import decode_html
 from zwgk.crawler.middlewares import BudgetSpent
+from zwgk.crawler.netguard import InternalAddressRefused, refusal_for
 from zwgk.page import gkmlpt
 from zwgk.page.html import extract
+from zwgk.page.netaddr import REFUSED_PREFIX
 from zwgk.page.scope import PLAN_SKIPPED, Scope, is_skippable, looks_like_trap, normalise_url, url_kind
 from zwgk.page.snapshot import PARSED_FIELDS, STORED_BLOB, Link, PageSnapshot
 
@@ -74,6 +77,15 @@ class Deferred:
     depth: int
     referer: str
     why: str
+
+
+@dataclass
+class AttachmentParse:
+    """Yielded by parse_page for an attachment: parse_response awaits its text from the worker
+    pool and sends (text, error) back, so the reactor goes on while the file is parsed."""
+    body: bytes
+    content_type: str
+    url: str
 
 
 @dataclass
@@ -113,6 +125,8 @@ def describe_failure(failure) -> str:
         return "连接中断或响应不完整"
     if isinstance(exc, FAILED_ERRORS):
         return "连接失败或被重置"
+    if isinstance(exc, InternalAddressRefused):
+        return text[:300]         # 链接指向内网地址：… (the URL may well contain "robots")
     if isinstance(exc, IgnoreRequest):
         if "robots" in text.lower():
             return "robots.txt 禁止抓取"
@@ -143,6 +157,7 @@ class PortalSpider(scrapy.Spider):
         self.external_skipped = 0
         self.external_per_host: dict[str, int] = {}
         self.max_external_per_host = 5
+        self.intranet_links = 0                    # links into an intranet, recorded unrequested
         self.dead_hosts: dict[str, str] = {}      # host -> why it could not be reached
         self.host_state: dict[str, str] = {}       # host -> probing | alive | dead
         self.host_waiting: dict[str, list] = {}    # host -> links held until its first answer
@@ -160,6 +175,7 @@ class PortalSpider(scrapy.Spider):
     def from_crawler(cls, crawler, *args, **kwargs):
         spider = super().from_crawler(crawler, *args, **kwargs)
         crawler.signals.connect(spider._on_idle, signal=signals.spider_idle)
+        crawler.signals.connect(spider._attachments_open, signal=signals.spider_opened)
         return spider
 
     # -- requests ---------------------------------------------------------------------------
@@ -170,7 +186,7 @@ class PortalSpider(scrapy.Spider):
     def start_requests(self):
         url = self.start_url
         self.seen.add(normalise_url(url))
-        yield scrapy.Request(url, callback=self.parse_page, errback=self.on_error, priority=10000,
+        yield scrapy.Request(url, callback=self.parse_response, errback=self.on_error, priority=10000,
                              meta={"zdepth": 0, "referer": "", "link_text": "",
                                    "max_retry_times": 1},
                              dont_filter=True)
@@ -182,7 +198,7 @@ class PortalSpider(scrapy.Spider):
             probe = gkmlpt.index_url_for(self.scope.prefix_url)
             if normalise_url(probe) not in self.seen:
                 self.seen.add(normalise_url(probe))
-                yield scrapy.Request(probe, callback=self.parse_page, errback=self.on_error, priority=5000,
+                yield scrapy.Request(probe, callback=self.parse_response, errback=self.on_error, priority=5000,
                                      meta={"zdepth": 1, "referer": "", "link_text": "", "probe": True,
                                            "max_retry_times": 0})
 
@@ -327,7 +343,7 @@ class PortalSpider(scrapy.Spider):
 
     def _page_request(self, link, depth: int, referer: str, priority: int):
         return scrapy.Request(
-            link.url, callback=self.parse_page, errback=self.on_error, priority=priority,
+            link.url, callback=self.parse_response, errback=self.on_error, priority=priority,
             meta={"zdepth": depth, "referer": referer, "link_text": link.text},
             # self.seen already keeps URLs unique; Scrapy's duplicate filter would only drop,
             # without a trace, a redirect to a page fetched before (old.html -> new.html).
@@ -362,9 +378,22 @@ class PortalSpider(scrapy.Spider):
 
     def _check_external(self, url, referer, text, depth):
         """Check an outside link's status. One request per host goes first; the host's other
-        links wait for its answer, so an unreachable host costs one lookup, not one per link."""
+        links wait for its answer, so an unreachable host costs one lookup, not one per link.
+        A link into an intranet (an internal address in any notation) gets no request at all:
+        it is recorded with the reason, a finding in itself (checks/intranet_links.py)."""
         host = urlsplit(url).hostname or ""
         per_host = self.external_per_host.get(host, 0)
+        why = refusal_for(self.crawler, url, self)
+        if why:
+            if per_host < self.max_external_per_host and self.intranet_links < self.external_budget:
+                self.external_per_host[host] = per_host + 1
+                self.intranet_links += 1
+                yield PageSnapshot(url=url, final_url=url, status=None, referer=referer, link_text=text,
+                                   depth=depth, external=True, fetched_at=_now(),
+                                   error=f"{REFUSED_PREFIX}：{url}（{why}），未访问")
+            else:
+                self.external_skipped += 1
+            return
         if self.external_sent >= self.external_budget or per_host >= self.max_external_per_host:
             self.external_skipped += 1
             return
@@ -427,6 +456,9 @@ class PortalSpider(scrapy.Spider):
         return self._previous
 
     def closed(self, reason):
+        group = getattr(self, "attachment_group", None)
+        if group:
+            default_pool().cancel(group)     # a close not from the timer: nothing left parsing
         if getattr(self, "_previous", None) is not None:
             self.logger.info("%s: %d pages reused as parsed by audit #%s", self.unit_name,
                              self._previous.reused, self._previous.run_id)
@@ -443,6 +475,43 @@ class PortalSpider(scrapy.Spider):
         if stored.get(STORED_BLOB):
             object.__setattr__(snapshot, STORED_BLOB, stored[STORED_BLOB])
         return snapshot
+
+    # -- attachments: parsed in the bounded worker pool, within the unit's time budget ---------
+    def _attachments_open(self, spider):
+        """The unit's parses end shortly before its time budget (CLOSESPIDER_TIMEOUT, counted
+        from now as CloseSpider does): Scrapy's close waits for running callbacks, so a parse
+        still pending would otherwise hold the unit past its budget."""
+        budget = self.settings.getfloat("CLOSESPIDER_TIMEOUT")
+        self.attachment_deadline = (time.monotonic() + budget - min(1.0, 0.05 * budget)) if budget else None
+        self.attachment_group = f"{self.unit_name}#{id(self)}"      # one crawl of one unit
+        self.attachment_limits = limits_from_settings(self.settings)
+
+    async def parse_response(self, response):
+        """The callback of every page request: parse_page, with the attachments it asks for
+        parsed in the worker pool (AttachmentParse) while other responses go on."""
+        pages = self.parse_page(response)
+        answer = None
+        while True:
+            try:
+                item = pages.send(answer)
+            except StopIteration:
+                return
+            answer = None
+            if isinstance(item, AttachmentParse):
+                answer = await extract_text_bounded(
+                    item.body, item.content_type, item.url, getattr(self, "attachment_limits", None),
+                    group=getattr(self, "attachment_group", ""),
+                    deadline=getattr(self, "attachment_deadline", None))
+            else:
+                yield item
+
+    def _attachment_text(self, body: bytes, ctype: str, url: str):
+        """(text, error) of an attachment (a sub-generator of parse_page). Under the crawl
+        parse_response answers the AttachmentParse; parse_page called directly (tests) gets None
+        back and parses here, blocking, still in the bounded pool."""
+        answer = yield AttachmentParse(body, ctype, url)
+        return answer if answer is not None else extract_text(body, ctype, url,
+                                                                getattr(self, "attachment_limits", None))
 
     def parse_page(self, response):
         stored = response.meta.get("zwgk_stored")
@@ -471,7 +540,8 @@ class PortalSpider(scrapy.Spider):
         elif gkmlpt.is_api_url(response.url) and ("json" in ctype or body.lstrip()[:1] in (b"{", b"[")):
             data.update(self._gkmlpt_list(response, body, ctype))
         elif looks_html and not any(t in ctype for t in _NO_TEXT_TYPES) and not looks_binary(body):
-            decoded = decode_html(body, data["content_type"])
+            # decoded already where HostBackoffMiddleware judged the page (crawler/backoff.py)
+            decoded = response.meta.pop("zwgk_decoded", None) or decode_html(body, data["content_type"])
             data.update(html=decoded.text, encoding=decoded.encoding, declared_encoding=decoded.declared)
             parsed = extract(decoded.text, response.url,
                              max_links=self.settings.getint("MAX_LINKS_PER_PAGE", 5000))
@@ -481,7 +551,7 @@ class PortalSpider(scrapy.Spider):
             data.update(title=parsed["title"], meta=parsed["meta"], links=links,
                         scripts=parsed["scripts"], crumbs=parsed["crumbs"])
         elif in_scope and 200 <= response.status < 300 and kind_of(body, ctype, response.url):
-            data["doc_text"], data["doc_error"] = extract_text(body, ctype, response.url)
+            data["doc_text"], data["doc_error"] = yield from self._attachment_text(body, ctype, response.url)
         data["probe"] = bool(response.meta.get("probe"))
         if (data["depth"] == 0 and 200 <= response.status < 300 and not data.get("html", "").strip()
                 and not data.get("body_text")):
@@ -491,11 +561,22 @@ class PortalSpider(scrapy.Spider):
             data["error"] = ("起始页内容为空" if not body.strip() else
                              f"起始页不是网页，而是 {kind.upper()} 文件" if kind else
                              f"起始页不是网页（Content-Type: {ctype or '未声明'}）")
+        self._mark_blocked(data, response)
         snapshot = PageSnapshot(**data)
         yield snapshot
         # Off-scope redirect targets are recorded but not explored.
         if in_scope and snapshot.ok and snapshot.links:
             yield from self._follow(snapshot)
+
+    @staticmethod
+    def _mark_blocked(data: dict, response) -> None:
+        """A block, captcha, challenge or empty page, or a 429 given up on (crawler/backoff.py),
+        is a failed fetch with its reason: not the site's page, so nothing on it is judged and
+        none of its links is followed. Its title and body stay as evidence."""
+        reason = response.meta.get("zwgk_block_reason")
+        if reason and not data.get("error"):
+            data["error"] = reason
+            data["links"] = ()
 
     # -- gkmlpt: the platform's column tree and JSON lists become ordinary links ------------
     def _gkmlpt_columns(self, html: str, index_url: str) -> tuple:
@@ -546,10 +627,11 @@ class PortalSpider(scrapy.Spider):
         return [self._error_snapshot(failure, external=False)]
 
     def on_external_error(self, failure):
+        # the link's own host (a redirect may have failed on another): its waiting links go on
+        first = (failure.request.meta.get("redirect_urls") or [failure.request.url])[0]
         if failure.check(*DNS_ERRORS, *REFUSED_ERRORS, *TIMEOUT_ERRORS):
             host = urlsplit(failure.request.url).hostname
             if host:
                 self.dead_hosts.setdefault(host, describe_failure(failure))
-        alive = urlsplit(failure.request.url).hostname not in self.dead_hosts
-        return [self._error_snapshot(failure, external=True),
-                *self._host_answered(failure.request.url, alive=alive)]
+        alive = urlsplit(first).hostname not in self.dead_hosts
+        return [self._error_snapshot(failure, external=True), *self._host_answered(first, alive=alive)]

@@ -20,6 +20,7 @@ Layout of this package:
 - ``model.py``      Site / Channel / Column / Article: plain data, no HTML.
 - ``content.py``    article factories (news, notice, document, interpretation, annual and 法治政府建设
   reports; report numbers chained from year to year), dates relative to as_of.
+- ``messages.py``   message boxes (区长信箱, 市长信箱): letters with 留言时间, 办理状态 and reply.
 - ``jiangmen.py``, ``xinhui.py``   one description per portal: ``site(as_of)`` builds the compliant
   twin; ``PLANTS`` (problem id -> function) turns it into the flawed twin.
 - ``portals.py``    the registry: portal name -> description (+ plants).

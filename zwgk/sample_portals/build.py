@@ -10,6 +10,7 @@ server should label the files; never served).
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
 import math
 import os
@@ -19,6 +20,7 @@ import struct
 import zlib
 from pathlib import Path
 
+import docx
 import jinja2
 
 from .content import OUTCOME_ROWS
@@ -198,8 +200,12 @@ class _Renderer:
             outcome_rows=OUTCOME_ROWS, crumbs=self.crumbs(column, path),
             related=[(label, other.title, rel(path, other.path)) for label, other in article.related
                      if not other.missing],
+            attachments=[(a.title, rel(path, article.attachment_path(n)))
+                         for n, a in enumerate(article.attachments, start=1)],
             title=f"{article.title}_{column.name}_{s.site_name}", **self.side(column, path))
         self.write(path, html, article.published)
+        for n, attachment in enumerate(article.attachments, start=1):
+            self.write(article.attachment_path(n), _docx(attachment), article.published)
 
     def write_extras(self) -> None:
         s = self.site
@@ -224,7 +230,8 @@ class _Renderer:
         href = article.path if from_page is None else rel(from_page, article.path)
         doc = article.doc
         return {"title": article.title, "href": href, "date": f"{article.published:%Y-%m-%d}",
-                "doc_no": doc.doc_no if doc else "", "validity": article.validity_in_list}
+                "doc_no": doc.doc_no if doc else "", "validity": article.validity_in_list,
+                "message": article.message, "asked": article.published}
 
     def column_meta(self, column: Column) -> list:
         return self.site_meta() + [("ColumnName", column.name),
@@ -251,6 +258,21 @@ class _Renderer:
                        if c.parent is None and s.channel_of(c.path) is channel]
         return {"side_title": title,
                 "side_links": [(c.label, rel(from_page, c.path), c is column) for c in members]}
+
+
+def _docx(attachment) -> bytes:
+    """An attachment as a real Word file (python-docx): its paragraphs, then its tables."""
+    document = docx.Document()
+    for paragraph in [attachment.title, *attachment.paragraphs]:
+        document.add_paragraph(paragraph)
+    for rows in attachment.tables:
+        table = document.add_table(rows=len(rows), cols=max(len(r) for r in rows))
+        for cells, row in zip(rows, table.rows):
+            for text, cell in zip(cells, row.cells):
+                cell.text = str(text)
+    buf = io.BytesIO()
+    document.save(buf)
+    return buf.getvalue()
 
 
 # ---- static assets -------------------------------------------------------------------------------

@@ -143,9 +143,36 @@ def _county_units(bad: bool) -> dict:
                 "rule-of-law-report-missing": {
                     "url": "/zwgk/zfxxgk/fzzfjs/", "deadline": "03-01",
                     "detail": "“法治政府建设年度报告”栏目存在，但没有应于3月1日前发布的上年度报告（只有更早年度的）"},
+                "message-unanswered": {
+                    "doc_id": _county.UNANSWERED_LETTER, "column": "/hdjl/qzxx/", "asked_days": 100,
+                    "found_on": "/hdjl/qzxx/index_1.html",
+                    # beside it: 50 days 未回复 (a warn, no fail) and 办理中 with an interim reply (answered)
+                    "decoy_doc_ids": [_county.LETTER_NOT_YET_DUE, _county.LETTER_INTERIM_REPLY],
+                    "detail": "区长信箱一封100天前的来信仍为“未回复”（回复内容：暂无回复），超过3个月未答复"},
                 **_no_security_headers("/"),
+                **_county_item41(),
             },
         },
+    }
+
+
+def _county_item41() -> dict:
+    """Item 41 (issue 17): personal data in a 公示 and its attachment, a serious wording error.
+    Both twins carry the decoys (masked rows, a 统一社会信用代码, office phones, a mobile in a news
+    text, a 通报 quoting errors); only the bad twin has these."""
+    return {
+        "personal-data-exposed": {
+            "doc_id": _county.SUBSIDY_LIST, "column": "/zwgk/hmhn/snbt/",
+            "raw": [_county.SUBSIDY_ROW_EXPOSED[2], _county.SUBSIDY_ROW_EXPOSED[3]],
+            "detail": "涉农补贴发放名单公示中一户的身份证号和手机号（与姓名同列）未脱敏，其余各户已脱敏"},
+        "personal-data-in-attachment": {
+            "doc_id": _county.SUBSIDY_LIST, "column": "/zwgk/hmhn/snbt/", "attachment": 1,
+            "raw": [_county.PAYMENT_CARD_EXPOSED],
+            "detail": "公示所附的资金发放明细（DOCX）列出一户完整的银行卡号"},
+        "serious-wording-error": {
+            "doc_id": _county.WORDING_NEWS, "column": "/xwzx/bmdt/",
+            "wrong": _county.COUNTRY_MISNAMED, "right": _county.COUNTRY,
+            "detail": "部门动态一文把“中华人民共和国”写成“中华人民共合国”（严重表述错误，单项否决）"},
     }
 
 
@@ -169,7 +196,10 @@ def _add_url_patterns() -> None:
     for portal in EXPECTED.values():
         for unit in portal["units"].values():
             for problem in unit["problems"].values():
-                if "doc_id" in problem:
+                if "attachment" in problem:     # a file attached to the article (Article.attachment_path)
+                    problem["url_re"] = (rf"^{re.escape(problem['column'])}\d{{6}}/"
+                                         rf"P0\d{{8}}_{problem['doc_id']}_{problem['attachment']}\.docx$")
+                elif "doc_id" in problem:
                     problem["url_re"] = (rf"^{re.escape(problem['column'])}\d{{6}}/"
                                          rf"t\d{{8}}_{problem['doc_id']}\.html$")
                 else:
@@ -196,7 +226,9 @@ def expected_for(portal: str, as_of: dt.date) -> dict:
             if "doc_id" not in problem:
                 continue
             try:
-                problem["url"] = site.article(problem["doc_id"]).path
+                article = site.article(problem["doc_id"])
+                problem["url"] = (article.attachment_path(problem["attachment"]) if "attachment" in problem
+                                  else article.path)
             except KeyError:
                 # Only the late annual report can be absent: before March 5 it is not online yet.
                 # After the deadline that is itself the problem (seen on the reports list).

@@ -6,6 +6,7 @@ Planted problems sit on articles with fixed doc ids (below), so `expected.py` ca
 from __future__ import annotations
 
 from .content import annual_reports, document, interpret_all, law_reports, news, notice, report_text, with_id
+from .messages import add_box, letter
 from .model import Block, Channel, Column, ReportWording, Site
 
 # Articles that planted problems are attached to (present and fine in the compliant twin).
@@ -363,10 +364,34 @@ def site(as_of) -> Site:
         news(as_of, 91, "大湾区“轨道上的城市群”江门项目清单", source=FGJ),
     ])
 
+    _message_box(s, as_of)
+
     # ---- 政策解读: published with each document in force (三同步) --------------------------------
     interpret_all(s, [x + "gfxwj/"], x + "zcjd/", as_of)
     interpret_all(s, [f + "zcwj/"], f + "zcjd/", as_of)
     return s
+
+
+# ---- 市长信箱 (item 32) -----------------------------------------------------------------------------
+def _message_box(s, as_of):
+    """The 市长信箱 under 互动交流, compliant in both twins: every letter answered within the
+    promised 10 working days, the newest (2 days old) still 办理中."""
+    add_box(s, "/hdjl/szxx/", "市长信箱", "/hdjl/", "市长信箱来信将在10个工作日内予以答复。", [
+        letter(as_of, 2, "关于蓬江区某路段交通信号灯配时的建议", "林**",
+               "建设路与港口路交叉口早高峰左转绿灯时间太短，建议延长。", "办理中"),
+        letter(as_of, 9, "关于江门市人才安居补贴申领条件的咨询", "冯**",
+               "硕士研究生来江门工作，申请人才安居补贴需要满足什么条件？", "已回复", 3,
+               "江门市人力资源和社会保障局", "冯先生：您好！在我市就业并缴纳社保满6个月即可申请，详见市人社局网站办事指南。"),
+        letter(as_of, 30, "关于潮连岛轮渡班次调整的意见", "区**",
+               "潮连岛轮渡晚上最后一班太早，建议延长到22点。", "已回复", 7,
+               "江门市交通运输局", "您好！经与运营单位研究，自下月起末班船延长至21:30。"),
+        letter(as_of, 61, "关于新建住宅小区配套幼儿园移交的咨询", "赵**",
+               "我们小区配套幼儿园建好两年一直没有开办，请问何时移交教育部门？", "已回复", 10,
+               "江门市教育局", "赵女士：您好！该幼儿园已完成移交手续，将于今年秋季学期开园招生。"),
+        letter(as_of, 130, "关于市区共享单车乱停放的投诉", "何**",
+               "东华路一带共享单车堆放占用人行道。", "已回复", 4,
+               "江门市城市管理和综合执法局", "何先生：您好！已督促运营企业清理并增设停放区。"),
+    ])
 
 
 # ---- the twin with planted problems --------------------------------------------------------------

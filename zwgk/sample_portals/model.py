@@ -69,6 +69,26 @@ class ReportWording:
     other: list               # 六、其他需要报告的事项: paragraphs
 
 
+# ---- message boxes (信箱, 留言; plan item 32) -------------------------------------------------------
+@dataclass
+class Message:
+    """A letter to a message box: an Article of kind "message" whose `published` is its 留言时间."""
+    asker: str                      # 来信人, masked as portals print it (梁**)
+    content: str                    # 留言内容
+    status: str                     # 办理状态 on the list and the page: 已回复 | 办理中 | 未回复
+    replied: dt.datetime | None = None
+    replier: str = ""               # 回复单位
+    reply: str = ""                 # 回复内容; "" shows 暂无回复
+
+
+@dataclass
+class Attachment:
+    """A Word file attached to an article (附件): paragraphs, then tables (first row: the header)."""
+    title: str
+    paragraphs: list = field(default_factory=list)
+    tables: list = field(default_factory=list)
+
+
 @dataclass
 class Article:
     title: str
@@ -76,7 +96,7 @@ class Article:
     doc_id: int = 0                 # 0: assigned when added to the site
     source: str = ""                # 来源 / ContentSource; defaults to the unit
     body: list = field(default_factory=list)   # paragraphs (plain text)
-    kind: str = "article"           # article | document | interpretation | annual_report | law_report | soft404
+    kind: str = "article"           # article | document | interpretation | annual_report | law_report | soft404 | message
     doc: DocInfo | None = None
     list_validity: str | None = None   # 有效性 shown in the list table; None: doc.validity
     omit_meta: set = field(default_factory=set)   # meta tag names left out of the page
@@ -84,7 +104,10 @@ class Article:
     report_year: int | None = None
     report_stats: ReportStats | None = None
     report_text: dict | None = None  # annual report wording, formatted: overview/problems/other
+    message: Message | None = None   # a letter in a message box (kind "message")
     related: list = field(default_factory=list, repr=False)   # (label, Article) under the body
+    tables: list = field(default_factory=list)        # tables under the body: rows, the first the header
+    attachments: list = field(default_factory=list)   # Attachment files linked under the body
     column: "Column | None" = field(default=None, repr=False)
 
     @property
@@ -92,6 +115,11 @@ class Article:
         """TRS-style dated URL: /zwgk/tzgg/202303/t20230310_12345.html"""
         d = self.published
         return f"{self.column.path}{d:%Y%m}/t{d:%Y%m%d}_{self.doc_id}.html"
+
+    def attachment_path(self, number: int) -> str:
+        """TRS-style attachment URL beside the article: /zwgk/tzgg/202303/P020230310_12345_1.docx"""
+        d = self.published
+        return f"{self.column.path}{d:%Y%m}/P0{d:%Y%m%d}_{self.doc_id}_{number}.docx"
 
     @property
     def validity_in_list(self) -> str:
@@ -106,6 +134,7 @@ class Column:
     name: str                       # ColumnName, list heading, breadcrumb text
     parent: str | None = None       # parent column's path; None: directly under the channel home
     style: str = "list"             # list (ul/li) | table (标题|发文字号|发布日期|有效性) | hub
+                                    # | messages (a message box: 留言时间, 办理状态, 回复时间)
     page_size: int = 8
     link_text: str | None = None    # text used when other pages link here (default: name)
     column_type: str | None = None  # ColumnType meta (default: name)

@@ -8,11 +8,18 @@ from __future__ import annotations
 
 import datetime as dt
 
-from .content import annual_reports, document, interpret_all, law_report_year_due, law_reports, news, notice, with_id
-from .model import Block, Channel, Column, ReportWording, Site
+from .content import ago, annual_reports, document, interpret_all, law_report_year_due, law_reports, news, notice, with_id
+from .messages import add_box, letter
+from .model import Article, Attachment, Block, Channel, Column, ReportWording, Site
 
 REPEALED_BUT_VALID = 90201   # 规范性文件 listed as 已废止 whose own page says 有效性：有效
 LATE_REPORT = 90202          # the as_of.year-1 annual report, published on March 5 (bad twin)
+UNANSWERED_LETTER = 90203    # 区长信箱: a letter 100 days old, 未回复, 暂无回复 (bad twin)
+LETTER_NOT_YET_DUE = 90204   # 区长信箱: a letter 50 days old, 未回复: not yet 3 months (bad twin's decoy)
+LETTER_INTERIM_REPLY = 90205  # 区长信箱: 办理中 with an interim reply (both twins' decoy)
+SUBSIDY_LIST = 90206         # 涉农补贴 公示 with a table of 户主 and a DOCX of payments (personal data)
+WORDING_NEWS = 90207         # 部门动态 news that quotes 《中华人民共和国就业促进法》 (bad twin: 共合国)
+SITE_CIRCULAR = 90208        # 部门动态 通报 that quotes wording errors found elsewhere (a decoy)
 
 COUNTY = "江门市新会区人民政府"
 OFFICE = "江门市新会区人民政府办公室"
@@ -266,9 +273,94 @@ def site(as_of) -> Site:
         news(as_of, 57, "新会区人才公寓如何申请？", source="江门市新会区人力资源和社会保障局"),
     ])
 
+    _message_box(s, as_of)
+
     # ---- 政策解读: published with each document in force (三同步) --------------------------------
     interpret_all(s, [x + "gfxwj/"], x + "zcjd/", as_of)
+    _privacy_and_wording(s, as_of)
     return s
+
+
+# ---- 区长信箱 (item 32) -----------------------------------------------------------------------------
+QZXX = "/hdjl/qzxx/"
+QZXX_PROMISE = "区长信箱来信一般在15个工作日内答复；情况复杂需要延长办理期限的，将告知来信人。"
+
+
+def _message_box(s, as_of):
+    """The 区长信箱 under 互动交流: every letter answered within the promised 15 working days, one
+    still 办理中 with an interim reply, one asked 3 days ago, and the box's own 办理须知."""
+    housing, transport = "江门市新会区住房和城乡建设局", "江门市新会区交通运输局"
+    add_box(s, QZXX, "区长信箱", "/hdjl/", QZXX_PROMISE, [
+        letter(as_of, 3, "关于会城街道老旧小区加装电梯补贴的咨询", "梁**",
+               "我家小区建于1995年，想了解加装电梯有没有补贴、向哪个部门申请。", "办理中"),
+        with_id(LETTER_INTERIM_REPLY, letter(
+            as_of, 12, "关于今古洲大道夜间货车噪音扰民的反映", "陈**",
+            "今古洲大道每晚十点后大货车很多，噪音很大，希望限行或限速。", "办理中", 4, transport,
+            "陈女士：您好！您的来信已收悉并转区交通运输局、区公安分局交警大队研究处理，"
+            "现正开展夜间噪音监测，办理结果将另行答复。")),
+        letter(as_of, 25, "关于双水镇农村生活垃圾收运的建议", "李**",
+               "双水镇部分村的垃圾桶清运间隔太长，夏天气味很大。", "已回复", 5, "江门市新会区双水镇人民政府",
+               "李先生：您好！镇政府已将相关村的清运频次由每两天一次调整为每天一次。"),
+        letter(as_of, 47, "关于银湖湾湿地公园开放时间的咨询", "黄**",
+               "请问银湖湾湿地公园节假日是否延长开放时间？", "已回复", 8, "江门市新会区林业局",
+               "黄女士：您好！银湖湾湿地公园每天8:00至18:00开放，节假日延长至19:00。"),
+        letter(as_of, 96, "关于司前镇村道硬底化的建议", "吴**",
+               "司前镇某村村道仍是泥路，雨天出行困难，建议硬底化。", "已回复", 6, "江门市新会区司前镇人民政府",
+               "吴先生：您好！该村道硬底化工程已列入本年度镇村道路建设计划，预计下半年完工。"),
+        letter(as_of, 170, "关于会城街道学位申请材料的咨询", "周**",
+               "外来务工人员子女申请公办学校学位需要哪些材料？", "已回复", 11, "江门市新会区教育局",
+               "周先生：您好！需提供居住证、社保缴纳证明和户口簿，详见区教育局招生公告。"),
+        news(as_of, 320, "区长信箱受理范围和办理须知", source=OFFICE, body=[
+            "区长信箱受理对区政府工作的意见建议和咨询，不受理已进入诉讼、仲裁等法定程序的事项。",
+            QZXX_PROMISE]),
+    ], page_size=5)
+
+
+# ---- item 41 (issue 17): personal data and wording, their decoys on both twins ---------------------
+# The bad twin's plants (_unmask_subsidy_row, _unmask_subsidy_card, _misname_country) change these
+# pages only. Numbers are made up: the IDs' check characters and the cards' Luhn digits are right.
+SUBSIDY_HEADER = ["序号", "户主姓名", "身份证号", "联系电话", "补贴面积（亩）", "补贴金额（元）"]
+SUBSIDY_ROWS = [["1", "李*明", "440705********2314", "138****5678", "3.2", "384.00"],
+                ["2", "陈*华", "440705********0026", "139****1234", "2.5", "300.00"],
+                ["3", "黄*", "440705********0043", "150****0000", "1.8", "216.00"]]
+SUBSIDY_ROW_EXPOSED = ["2", "陈国华", "440705196209070026", "13912345678", "2.5", "300.00"]
+PAYMENT_HEADER = ["序号", "户主姓名", "银行卡号", "补贴金额（元）"]
+PAYMENT_ROWS = [["1", "李*明", "6217 **** **** 3456", "384.00"], ["2", "陈*华", "6217 **** **** 0122", "300.00"],
+                ["3", "黄*", "6230 **** **** 4566", "216.00"]]
+PAYMENT_CARD_EXPOSED = "6217001234567890122"
+COUNTRY = "中华人民共和国"
+COUNTRY_MISNAMED = "中华人民共合国"
+
+
+def _privacy_and_wording(s, as_of):
+    when = ago(as_of, 4)
+    listing = with_id(SUBSIDY_LIST, Article(
+        title=f"双水镇{when.year}年耕地地力保护补贴发放名单公示", published=when,
+        source="江门市新会区双水镇人民政府", body=[
+            f"根据耕地地力保护补贴政策，现将双水镇{when.year}年耕地地力保护补贴发放名单予以公示，公示期为7个工作日。",
+            "公示期间如有异议，请向双水镇农业农村办公室反映，联系电话：0750-6123456，监督电话：0750-12345。",
+            "发布单位：江门市新会区双水镇人民政府（统一社会信用代码：114401198411259265）。",
+            "（注：名单中第3户的农户档案号440705196209070027已于上期更正。）"],
+        tables=[[SUBSIDY_HEADER, *SUBSIDY_ROWS]]))
+    listing.attachments.append(Attachment(
+        title="双水镇耕地地力保护补贴资金发放明细",
+        paragraphs=["补贴资金通过“一卡通”发放至户主本人账户。",
+                    "资金拨付账户：户名：江门市新会区双水镇财政所，账号：4405016601234567893。",
+                    "网上缴费订单号：6222021003123456785。"],
+        tables=[[PAYMENT_HEADER, *PAYMENT_ROWS]]))
+    s.add_article("/zwgk/hmhn/snbt/", listing)
+    first = ago(as_of, 5)
+    s.add_article("/xwzx/bmdt/", with_id(WORDING_NEWS, news(
+        as_of, 5, "区人社局开展就业促进法宣传月活动", source="江门市新会区人力资源和社会保障局", body=[
+            f"{first.month}月{first.day}日，区人社局在会城开展就业促进法宣传月活动，深入学习贯彻《{COUNTRY}就业促进法》，"
+            "现场为群众解答就业创业政策。",
+            "区人民检察院、区司法局派员参加。参加后续专场招聘会可咨询：陈老师 13812345678，办公电话 0750-6388888。",
+            "区人社局负责同志表示，将深入学习贯彻习近平新时代中国特色社会主义思想，落实国务院办公厅稳就业部署。"])))
+    s.add_article("/xwzx/bmdt/", with_id(SITE_CIRCULAR, news(
+        as_of, 12, "区政务服务数据管理局通报政府网站检查情况", source="江门市新会区政务服务数据管理局", body=[
+            "近日，区政务服务数据管理局对全区政府网站开展检查。检查发现个别单位网站存在严重表述错误，如将"
+            "“国务院办公厅”误写为“国务院办工厅”，将“中华人民共和国”误写为“中华人民共合国”，相关单位已整改。",
+            "各单位要严格落实“三审三校”制度，严把政治关、文字关。"])))
 
 
 # ---- the twin with planted problems --------------------------------------------------------------
@@ -323,6 +415,33 @@ def _no_security_headers(s, as_of):
     s.security_headers = False
 
 
+def _unanswered_letter(s, as_of):
+    """A 区长信箱 letter 100 days old still 未回复 (回复内容：暂无回复), on the list's second page;
+    beside it a 50-day-old 未回复 letter, past the promised 15 working days but not yet 3 months."""
+    s.add_article(QZXX, with_id(UNANSWERED_LETTER, letter(
+        as_of, 100, "关于罗坑镇自来水水压不足的问题", "莫**",
+        "罗坑镇某村自来水水压一直不足，高峰期二楼以上没有水，反映多次未解决。", "未回复")))
+    s.add_article(QZXX, with_id(LETTER_NOT_YET_DUE, letter(
+        as_of, 50, "关于大泽镇公交班次过少的意见", "谭**",
+        "大泽镇往返会城的公交班次太少，建议增加早晚班次。", "未回复")))
+
+
+def _unmask_subsidy_row(s, as_of):
+    """One 户 of the 公示 with its whole 身份证号, name and mobile number."""
+    s.article(SUBSIDY_LIST).tables[0][2] = list(SUBSIDY_ROW_EXPOSED)
+
+
+def _unmask_subsidy_card(s, as_of):
+    """The attached payment list shows one 户's whole bank card number."""
+    table = s.article(SUBSIDY_LIST).attachments[0].tables[0]
+    table[2] = [*table[2][:2], PAYMENT_CARD_EXPOSED, table[2][3]]
+
+
+def _misname_country(s, as_of):
+    article = s.article(WORDING_NEWS)
+    article.body = [p.replace(COUNTRY, COUNTRY_MISNAMED) for p in article.body]
+
+
 PLANTS = {
     "column-missing-standard-catalog": _no_standard_catalog,
     "accessibility-script-404": _toolbar_script_404,
@@ -332,4 +451,9 @@ PLANTS = {
     "annual-report-late": _late_report,
     "rule-of-law-report-missing": _no_law_report,
     "security-headers-missing": _no_security_headers,
+    "message-unanswered": _unanswered_letter,
+    # item 41 (issue 17)
+    "personal-data-exposed": _unmask_subsidy_row,
+    "personal-data-in-attachment": _unmask_subsidy_card,
+    "serious-wording-error": _misname_country,
 }
