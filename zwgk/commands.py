@@ -202,8 +202,6 @@ def cmd_check(args) -> int:
         progress.close()
         _write_timings(log_path.parent, "check", progress.timings())
         _stop_logging(handler)
-    if not result.reachable:      # first: the one line that matters, before the summary
-        print(f"zwgk: 首页无法访问: {url} ({result.site.why_unseen(url)})；详情见日志 {log_path}", file=sys.stderr)
     info = sys.stderr if args.json == "-" else sys.stdout
     if args.json == "-":
         sys.stdout.write(json.dumps(card, ensure_ascii=False, indent=2) + "\n")
@@ -213,7 +211,8 @@ def cmd_check(args) -> int:
         print(f"HTML 记分卡：{path}", file=info)
     print(f"结果已存入数据库：{store.location()}（批次 #{run_id}，单位“{unit['name']}”的历史按此名称记录）", file=info)
     print(f"日志：{log_path}", file=info)
-    if not result.reachable:
+    if not result.reachable:      # last: the one line that matters, at the bottom of the screen
+        print(f"zwgk: 首页无法访问: {url} ({result.site.why_unseen(url)})；详情见日志 {log_path}", file=sys.stderr)
         return EXIT_UNREACHABLE
     return EXIT_FAIL if any(r["status"] == "fail" for r in card["results"]) else EXIT_OK
 
