@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from zwgk.page import gkmlpt
 from zwgk.page.dom import parse_document, visible_text
-from zwgk.page.scope import PLAN_SKIPPED, Scope, is_skippable, normalise_url, url_kind
+from zwgk.page.scope import PLAN_SKIPPED, UnitPages, is_skippable, normalise_url, url_kind
 from zwgk.page.snapshot import Link, PageSnapshot
 from zwgk.page.text import matches_any, norm, normed_names
 
@@ -114,12 +114,12 @@ class Site:
                  budget_refused=(), external_skipped: int = 0, unit: dict | None = None,
                  traps=(), crawl_incomplete: str = ""):
         self.start_url = start_url
-        self.scope = Scope(start_url, scope)   # remembers its answers per URL
         self.unit = unit or {}
         # the unit's report column outside its scope (units YAML `report_column:`): crawled with
         # the unit, read by the report checks only (its pages are the city portal's, not the unit's)
-        column = self.unit.get("report_column")
-        self.report_column = Scope(column) if column else None
+        self.own_pages = UnitPages(start_url, scope, self.unit.get("report_column"))
+        self.scope = self.own_pages.scope   # remembers its answers per URL
+        self.report_column = self.own_pages.report_column
         self.snapshots: list[PageSnapshot] = list(snapshots)
         self.budget_refused = [normalise_url(u) for u in budget_refused]
         self._refused = set(self.budget_refused)
@@ -171,13 +171,11 @@ class Site:
     def internal(self) -> list[PageSnapshot]:
         """Every in-scope fetch, except a platform probe that found nothing (nobody linked it),
         and the pages fetched only for the report column."""
-        return [s for s in self.snapshots if not s.external and not (s.probe and not s.ok)
-                and not self.in_report_column_only(s)]
+        return [s for s in self.snapshots if self.own_pages.counts(s)]
 
     def in_report_column_only(self, snap: PageSnapshot) -> bool:
         """Fetched for the unit's report column outside its own scope (units YAML report_column)."""
-        return (self.report_column is not None and not snap.external and snap.url not in self.scope
-                and snap.url in self.report_column)
+        return self.own_pages.in_report_column_only(snap)
 
     @property
     def report_column_snapshots(self) -> list[PageSnapshot]:

@@ -173,6 +173,7 @@ class BrowserPool:
         self.version = ""
         self.closed = False
         self.stats = {"pages": 0, "errors": 0, "seconds": 0.0}
+        self._on_page = None
 
     def __repr__(self) -> str:
         return f"BrowserPool({self.executable!r}, version={self.version!r})"
@@ -194,10 +195,12 @@ class BrowserPool:
             raise box["error"]
         return box["value"]
 
-    def run_pass(self, jobs: list["UnitJob"]) -> None:
+    def run_pass(self, jobs: list["UnitJob"], on_page=None) -> None:
         """Visit every job's pages; fills job.evidence and job.rendered_html. BrowserStartError
-        when Chromium cannot start."""
+        when Chromium cannot start. on_page() (optional) is called after each page, from the
+        browser's thread (the caller's thread waits meanwhile)."""
         started = time.monotonic()
+        self._on_page = on_page
         try:
             self._in_thread(lambda: self._run(jobs))
         finally:
@@ -266,6 +269,8 @@ class BrowserPool:
             self.stats["pages"] += 1
             self.stats["errors"] += bool(ev.error)
             visitor.job.evidence.pages[url] = ev
+            if self._on_page is not None:
+                self._on_page()
 
 
 @dataclass

@@ -105,6 +105,28 @@ class Scope:
         return " + ".join([f"{self.host}:{self.port}{self.path}", *(s.describe() for s in self.also)])
 
 
+
+class UnitPages:
+    """Which fetches are a unit's own pages: what every page count shows (the progress line,
+    the terminal summary, the scorecards), so that they agree. Every fetch in scope, except a
+    platform probe that found nothing (nobody linked it) and the pages fetched only for the
+    unit's report column outside its scope (units YAML `report_column:`)."""
+
+    def __init__(self, start_url: str, scope: str | None = None, report_column: str | None = None):
+        self.scope = Scope(start_url, scope)
+        self.report_column = Scope(report_column) if report_column else None
+
+    @classmethod
+    def of_unit(cls, unit: dict) -> "UnitPages":
+        return cls(unit["url"], unit.get("scope"), unit.get("report_column"))
+
+    def in_report_column_only(self, snap) -> bool:
+        return (self.report_column is not None and not snap.external and snap.url not in self.scope
+                and snap.url in self.report_column)
+
+    def counts(self, snap) -> bool:
+        return not snap.external and not (snap.probe and not snap.ok) and not self.in_report_column_only(snap)
+
 def extension(url: str) -> str:
     path = urlsplit(url).path.lower()
     _, ext = posixpath.splitext(path)

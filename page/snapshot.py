@@ -159,3 +159,11 @@ _FIELD_NAMES = tuple(f.name for f in fields(PageSnapshot))
 # takes these from the stored snapshot of a page the server answered 304 for).
 PARSED_FIELDS = ("html", "encoding", "declared_encoding", "title", "meta", "links", "scripts",
                  "doc_text", "doc_error", "body_text", "truncated", "crumbs")
+
+
+def failure_reason(snap) -> str:
+    """Why a fetch gave no usable page, in the words the scorecards use: the crawler's reason
+    (Chinese), else the HTTP status."""
+    if snap.error:
+        return snap.error
+    return f"HTTP {snap.status}" if snap.status is not None else "无响应"

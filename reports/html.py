@@ -1,9 +1,11 @@
 """HTML, XLSX, CSV and JSON scorecards: files out of results, nothing fetched.
 
 The site (`write_site`): index.html (every unit, sortable and filterable, trends), one page per
-unit, one page per rule, scoring.html, ledger.html (the 任务台账), scorecards.xlsx (总表, 问题清单,
-任务台账), summary.csv, problems.csv, ledger.csv, scorecards.json; screenshots taken elsewhere are copied under evidence/.
-`zwgk check --out` writes one unit page as index.html plus scoring.html (`write_check`).
+unit and one with its score over time (history-*.html), one page per rule, scoring.html,
+ledger.html (the 任务台账), scorecards.xlsx (总表, 问题清单, 任务台账), summary.csv, problems.csv,
+ledger.csv, scorecards.json; screenshots taken elsewhere are copied under evidence/. `zwgk check
+--out` writes one unit page as index.html plus history.html and scoring.html (`write_check`). The
+Word circular and notices are reports/circular.py.
 
 Every page works from file:// with no network: CSS and the small sorting/filtering script are
 inline. Text from crawled pages goes through jinja2 autoescape; only http(s) URLs become links.
@@ -25,11 +27,13 @@ from zwgk.reports.view import (
     TYPE_ZH,
     Screenshots,
     book_items,
-    book_rules,
+    history_filename,
     rule_views,
     safe_href,
     sparkline,
+    trend_chart,
     unit_view,
+    veto_failed,
     worst,
 )
 
@@ -45,27 +49,47 @@ def unit_filename(name: str) -> str:
     return f"unit-{slug}-{hashlib.sha1(name.encode('utf-8')).hexdigest()[:8]}.html"
 
 
-def _veto_failed(card, book) -> bool:
-    rules = book_rules(book)
-    return any(r["status"] == "fail" and getattr(rules.get(r["rule"]), "veto", False) for r in card["results"])
-
-
 def render_unit(card: dict, index_link: bool = False, book=None, history=None,
-                shots: Screenshots | None = None, rule_links: bool | None = None) -> str:
+                shots: Screenshots | None = None, rule_links: bool | None = None,
+                history_page: str | None = None) -> str:
     v = unit_view(card, book, history, shots)
     return _env.get_template("unit.html").render(
         card=card, v=v, site_nav=index_link, rule_links=index_link if rule_links is None else rule_links,
-        type_zh=TYPE_ZH.get(card["unit"]["type"], card["unit"]["type"]),
-        veto_failed=_veto_failed(card, book), generated_for=f"检查日期 {card['as_of']}")
+        type_zh=TYPE_ZH.get(card["unit"]["type"], card["unit"]["type"]), history_page=history_page,
+        veto_failed=bool(v["vetoed"]), generated_for=f"检查日期 {card['as_of']}")
+
+
+def render_history(card: dict, history=None, unit_page: str = "index.html", index_link: bool = False) -> str:
+    """A unit's score over its audits: an SVG chart with axes and dates, and the table of runs."""
+    name = card["unit"]["name"]
+    trend = history.trend.get(name, []) if history else []
+    if not trend:   # no database history (a check without one): this run alone
+        trend = [{"run": card.get("run_id"), "as_of": card["as_of"], "score": card["score"],
+                  "pages": card["pages"]["crawled"], "counts": dict(card["counts"])}]
+    rows = []
+    for i, t in enumerate(trend):
+        before = next((x["score"] for x in reversed(trend[:i]) if x["score"] is not None), None)
+        delta = None if before is None or t["score"] is None else round(t["score"] - before, 1)
+        rows.append(dict(t, delta=delta))
+    return _env.get_template("history.html").render(
+        card=card, chart=trend_chart(trend, 720, 260), rows=list(reversed(rows)), unit_page=unit_page,
+        site_nav=index_link, type_zh=TYPE_ZH.get(card["unit"]["type"], card["unit"]["type"]),
+        generated_for=f"检查日期 {card['as_of']}")
 
 
 def write_unit(out: Path, card: dict, filename: str = "index.html", index_link: bool = False,
-               book=None, history=None, shots: Screenshots | None = None) -> Path:
+               book=None, history=None, shots: Screenshots | None = None,
+               history_page: str | None = None) -> Path:
+    """The unit page, and beside it its history page (history_page: its file name; by default
+    history-….html beside unit-….html, history.html beside index.html)."""
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     path = out / filename
+    history_page = history_page or history_filename(filename)
     path.write_text(render_unit(card, index_link=index_link, book=book, history=history,
-                                shots=shots or Screenshots(out)), encoding="utf-8")
+                                shots=shots or Screenshots(out), history_page=history_page), encoding="utf-8")
+    (out / history_page).write_text(render_history(card, history, unit_page=filename, index_link=index_link),
+                                    encoding="utf-8")
     return path
 
 
@@ -94,7 +118,7 @@ def render_scoring(cards: list, book=None, history=None, site_nav: bool = True) 
 
 
 def write_check(out: Path, card: dict, book=None, history=None) -> Path:
-    """`zwgk check --out`: the unit page as index.html, and scoring.html."""
+    """`zwgk check --out`: the unit page as index.html, history.html and scoring.html."""
     out = Path(out)
     path = write_unit(out, card, "index.html", index_link=False, book=book, history=history)
     (out / "scoring.html").write_text(render_scoring([card], book, history, site_nav=False), encoding="utf-8")
@@ -118,7 +142,11 @@ def _overview(cards, pages, reachable, history, book):
             totals[k] += changes.get(k, 0) if has_prev else 0
         for k in ("fail", "warn", "unknown"):
             totals[k] += card["counts"][k]
+        trend = history.trend.get(name, []) if history else []
         units.append({"card": card, "page": pages[name], "reachable": reachable.get(name, True),
+                      "history_page": history_filename(pages[name]),
+                      "vetoed": [r["title"] for r in veto_failed(card, book)] if card["score"] == 0 else [],
+                      "span": (trend[0]["as_of"], trend[-1]["as_of"]) if len(trend) > 1 else None,
                       "type": card["unit"]["type"], "type_zh": TYPE_ZH.get(card["unit"]["type"], card["unit"]["type"]),
                       "item_status": " ".join(f"{n}:{worst(s)}" for n, s in sorted(by_item.items())),
                       "changes": changes, "has_prev": has_prev,
@@ -133,39 +161,55 @@ def _short(text: str, n: int) -> str:
     return text if len(text) <= n else text[: n - 1] + "…"
 
 
+def site_steps(cards: list[dict]) -> int:
+    """How many times write_site calls `tick`: once per unit (its page and history page), per
+    rule page, and for the overview, the scoring page, the tables and the JSON."""
+    return len(cards) + len({r["rule"] for c in cards for r in c["results"]}) + 4
+
+
 def write_site(out: Path, cards: list[dict], run_id: int, rulebook: str, as_of: str,
-               reachable: dict | None = None, book=None, history=None) -> Path:
+               reachable: dict | None = None, book=None, history=None, tick=None,
+               documents: dict | None = None) -> Path:
     """The whole scorecard site for one run. book: the Rulebook (plan parts, item texts, veto);
-    history: zwgk.storage.history.History of the run (changes, first-seen dates, trends)."""
+    history: zwgk.storage.history.History of the run (changes, first-seen dates, trends);
+    tick() (optional) is called site_steps(cards) times as the files are written (progress);
+    documents: the Word files written beside the site (reports/docx.py), linked from the index."""
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     reachable = reachable or {}
+    tick = tick or (lambda: None)
     shots = Screenshots(out)
     pages = {c["unit"]["name"]: unit_filename(c["unit"]["name"]) for c in cards}
     for card in cards:
         write_unit(out, card, pages[card["unit"]["name"]], index_link=True, book=book, history=history,
                    shots=shots)
+        tick()
     rules = rule_views(cards, pages, book, history)
     rule_tpl = _env.get_template("rule.html")
     for r in rules:
         (out / r["page"]).write_text(rule_tpl.render(r=r, as_of=as_of, site_nav=True,
                                                      generated_for=f"检查日期 {as_of}"), encoding="utf-8")
+        tick()
     units, totals, types, item_options = _overview(cards, pages, reachable, history, book)
     previous = history.previous if history else None
     window = max((len(v) for v in history.trend.values()), default=1) if history else 1
     (out / "index.html").write_text(_env.get_template("index.html").render(
         units=units, rules=rules, run_id=run_id, rulebook=rulebook, as_of=as_of, previous=previous,
         totals=totals, types=types, item_options=item_options, window_label=window, site_nav=True,
-        generated_for=f"巡检批次 #{run_id}，检查日期 {as_of}"), encoding="utf-8")
+        documents=documents, generated_for=f"巡检批次 #{run_id}，检查日期 {as_of}"), encoding="utf-8")
+    tick()
     (out / "scoring.html").write_text(render_scoring(cards, book, history), encoding="utf-8")
+    tick()
     data = tables(cards, book, history, as_of)
     write_ledger(out / "ledger.html", data["ledger"], as_of)
     write_xlsx(out / "scorecards.xlsx", data)
     write_csv(out, data)
+    tick()
     write_json(out / "scorecards.json", {
         "schema": SCHEMA_SITE, "run_id": run_id, "rulebook": rulebook, "as_of": as_of,
         "previous_run": previous, "units": [_card_with_history(c, history) for c in cards],
         "tables": data})
+    tick()
     return out / "index.html"
 
 
@@ -197,5 +241,5 @@ def _card_with_history(card: dict, history) -> dict:
     return out
 
 
-__all__ = ["unit_filename", "render_unit", "write_unit", "write_check", "write_site", "safe_cell",
-           "render_scoring", "STATUS_ZH", "CLASS_ZH"]
+__all__ = ["unit_filename", "render_unit", "render_history", "write_unit", "write_check", "write_site",
+           "site_steps", "safe_cell", "render_scoring", "STATUS_ZH", "CLASS_ZH"]

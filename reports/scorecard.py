@@ -1,6 +1,8 @@
 """The scorecard of one unit as data: the `zwgk.scorecard/1` JSON of CONTRACT.md."""
 from __future__ import annotations
 
+import json
+
 from zwgk.checks.parsers.personal_data import mask_text
 
 SCHEMA = "zwgk.scorecard/1"
@@ -36,9 +38,21 @@ def cards_of_run(run: dict, unit_rows, result_rows) -> tuple[list[dict], dict]:
         card = scorecard(unit, u["site"], run["as_of"], run["rulebook"], u["pages_crawled"] or 0,
                          u["pages_failed"] or 0, u["score"], by_unit.get(u["unit_name"], []))
         card["run_id"] = run["id"]
+        reasons = _failed_reasons(u.get("crawl_facts"))
+        if reasons:
+            card["pages"]["failed_reasons"] = reasons     # why the `failed` pages failed (added field)
         cards.append(card)
         reachable[u["unit_name"]] = u["status"] != "unreachable"
     return cards, reachable
+
+
+def _failed_reasons(facts) -> dict:
+    """{reason: pages} from a unit's stored crawl facts (JSON), most frequent first."""
+    try:
+        reasons = json.loads(facts or "{}").get("failed_reasons") or {}
+    except (ValueError, AttributeError):
+        return {}
+    return dict(sorted(((str(k), int(v)) for k, v in reasons.items()), key=lambda kv: (-kv[1], kv[0])))
 
 
 def _row(r: dict) -> dict:

@@ -14,6 +14,9 @@ from zwgk.reports.scorecard import STATUS_ZH
 from zwgk.reports.view import CLASS_ZH, TYPE_ZH, book_items, book_rules, part_of, worst
 
 SHEETS = (("总表", "summary"), ("问题清单", "problems"), ("任务台账", "ledger"))
+# The 条目 of a rule from another source (其他依据): a text mark, never an empty cell, so that
+# the column reads as one kind of value (pandas took the empty cells for NaN, the column for float)
+NO_ITEM = "—"
 
 
 # What a spreadsheet may read as the start of a formula (OWASP, "CSV Injection"), compared after
@@ -72,7 +75,8 @@ def problem_rows(cards: list, history=None) -> list[dict]:
                 if f.get("status") not in ("fail", "warn", "unknown"):
                     continue
                 d = history.finding(name, r["rule"], f.get("url", "")) if history and f.get("status") in ("fail", "warn") else {}
-                rows.append({"单位": name, "条目": r["item"], "依据": r.get("source", ""), "规则": r["rule"],
+                rows.append({"单位": name, "条目": NO_ITEM if r["item"] is None else r["item"],
+                             "依据": r.get("source", ""), "规则": r["rule"],
                              "要求": r.get("title", ""), "规则状态": STATUS_ZH[r["status"]],
                              "发现状态": STATUS_ZH.get(f["status"], f["status"]),
                              "变化": CLASS_ZH.get(h.get("class"), ""),
@@ -95,7 +99,7 @@ def ledger_rows(cards: list, book=None, history=None, as_of: str = "") -> list[d
     rows = []
     for n in numbers + ([None] if None in by_item else []):
         item = items.get(n, {}) if n is not None else {}
-        base = {"条目": n, "部分": part_of(n, items), "工作任务": item.get("text", ""),
+        base = {"条目": NO_ITEM if n is None else n, "部分": part_of(n, items), "工作任务": item.get("text", ""),
                 "责任单位（方案）": item.get("responsible", "")}
         units = by_item.get(n, {})
         if not units:

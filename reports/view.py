@@ -144,6 +144,63 @@ def sparkline(trend: list, width: int = 96, height: int = 24) -> dict | None:
             "single": len(pts) == 1}
 
 
+def trend_chart(trend: list, width: int = 640, height: int = 220) -> dict | None:
+    """An inline SVG line chart of a unit's score over its audits, with axes: score 0–100 up the
+    side, the audit dates along the bottom (at most 8 labels, the first and last always), a dot
+    per audit with its date and score. Audits without a score break the line."""
+    if not trend:
+        return None
+    left, right, top, bottom = 44, 16, 12, 44
+    pw, ph = width - left - right, height - top - bottom
+    n = len(trend)
+    xs = [left + (pw * i / (n - 1) if n > 1 else pw / 2) for i in range(n)]
+
+    def y_of(score) -> float:
+        return top + ph * (1 - max(0.0, min(100.0, float(score))) / 100.0)
+    segments, line, dots = [], [], []
+    for x, t in zip(xs, trend):
+        if t["score"] is None:
+            if line:
+                segments.append(line)
+            line = []
+            continue
+        y = y_of(t["score"])
+        line.append(f"{x:.1f},{y:.1f}")
+        dots.append({"x": round(x, 1), "y": round(y, 1), "title": f"{t['as_of']}：{t['score']:.1f} 分"})
+    if line:
+        segments.append(line)
+    shown = sorted({0, n - 1, *(round(i * (n - 1) / 7) for i in range(8))}) if n > 1 else [0]
+    # the first and last dates sit inside the chart: anchored at their start and end
+    xticks = [{"x": round(xs[i], 1), "label": trend[i]["as_of"],
+               "anchor": "middle" if n == 1 or 0 < i < n - 1 else ("start" if i == 0 else "end")} for i in shown]
+    yticks = [{"y": round(y_of(v), 1), "label": str(v)} for v in (0, 20, 40, 60, 80, 100)]
+    scores = [t for t in trend if t["score"] is not None]
+    label = (f"得分变化图：共 {n} 次巡检，{scores[0]['as_of']} 为 {scores[0]['score']:.1f} 分，"
+             f"{scores[-1]['as_of']} 为 {scores[-1]['score']:.1f} 分" if scores else f"共 {n} 次巡检，均无得分")
+    return {"width": width, "height": height, "left": left, "right": width - right, "top": top,
+            "base": top + ph, "segments": [" ".join(seg) for seg in segments], "dots": dots,
+            "xticks": xticks, "yticks": yticks, "label": label, "mid_y": round(top + ph / 2, 1),
+            "x_title_y": height - 6, "x_mid": round(left + pw / 2, 1)}
+
+
+def history_filename(unit_page: str) -> str:
+    """The history page beside a unit page: unit-….html -> history-….html."""
+    return "history-" + unit_page.removeprefix("unit-") if unit_page.startswith("unit-") else "history.html"
+
+
+def veto_failed(card: dict, book) -> list[dict]:
+    """The failed results of the rulebook's 单项否决 rules: what set the unit's score to 0."""
+    rules = book_rules(book)
+    return [r for r in card["results"] if r["status"] == "fail" and getattr(rules.get(r["rule"]), "veto", False)]
+
+
+def failed_reasons_text(pages: dict, limit: int = 4) -> str:
+    """'HTTP 404 ×2、连接超时 ×1' from a card's pages block ("" when it has no reasons)."""
+    reasons = list((pages.get("failed_reasons") or {}).items())
+    text = "、".join(f"{why} ×{n}" for why, n in reasons[:limit])
+    return text + ("等" if len(reasons) > limit else "")
+
+
 # -- one unit --------------------------------------------------------------------------------------
 def finding_view(f: dict, unit: str, rule: str, history, shots: Screenshots | None) -> dict:
     v = dict(f)
@@ -204,7 +261,9 @@ def unit_view(card: dict, book, history, shots: Screenshots | None) -> dict:
                       key=lambda v: (ORDER[v["status"]], v.get("item") or 999))
     return {"card": card, "parts": list(parts.items()), "problems": problems,
             "unknowns": [v for v in rows if v["status"] == "unknown"],
-            "trend": trend, "spark": sparkline(trend, 160, 36), "changes": counts, "fixed": fixed,
+            "trend": trend, "spark": sparkline(trend, 160, 36), "chart": trend_chart(trend, 560, 200),
+            "changes": counts, "fixed": fixed, "vetoed": veto_failed(card, book),
+            "failed_reasons": failed_reasons_text(card["pages"]),
             "has_prev": has_prev, "site_href": safe_href(card.get("site")),
             "by_item": {v["item"]: worst(x["status"] for x in rows if x["item"] == v["item"])
                         for v in rows if v.get("item") is not None}}

@@ -267,6 +267,16 @@ class Store:
                 hide_password=False)
         return self.url
 
+    def location(self) -> str:
+        """Where the results are, for people: a SQLite file's absolute path, else the URL with
+        its password hidden."""
+        url = make_url(self.url)
+        if url.get_backend_name() == "sqlite":
+            if url.database in (None, "", ":memory:"):
+                return "内存数据库（不保存）"
+            return str(Path(url.database).expanduser().resolve())
+        return url.render_as_string(hide_password=True)
+
     def default_side_dir(self, name: str) -> Path:
         """A folder beside a SQLite database file (zwgk-httpcache, zwgk-logs), else in the cwd."""
         url = make_url(self.url)

@@ -6,7 +6,8 @@
   new (新发现), fixed (已整改), persistent (持续存在), unstable (时好时坏), unverified
   (上次有问题、本次无法判断), first (首次巡检即发现);
 - per (unit, rule, finding url): when the problem was first seen and since when it has stood;
-- per unit: the score trend over the window.
+- per unit: the score trend over the window, each run with its counts of statuses and pages;
+- per unit: the score of the previous complete run, to say what improved (`previous_score`).
 
 Nothing here writes. The result is a plain dict (`History`) handed to reports/, which stays pure.
 
@@ -20,7 +21,7 @@ How a change is classed (documented in the README and on scoring.html):
 """
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
@@ -41,7 +42,7 @@ class History:
     previous: dict | None                         # the previous complete run of the same kind
     runs: list = field(default_factory=list)      # window of runs (all units), oldest first
     unit_runs: dict = field(default_factory=dict)  # unit -> [run id] oldest first, current last
-    trend: dict = field(default_factory=dict)     # unit -> [{"run", "as_of", "score"}] oldest first
+    trend: dict = field(default_factory=dict)     # unit -> [{"run", "as_of", "score", "pages", "counts"}] oldest first
     rules: dict = field(default_factory=dict)     # (unit, rule) -> {"class", "statuses", "since"}
     finding_dates: dict = field(default_factory=dict)  # (unit, rule, url) -> {"first_seen", "since"}
     fixed: dict = field(default_factory=dict)     # unit -> [{"rule","item","title","status_before"}]
@@ -55,6 +56,11 @@ class History:
 
     def finding(self, unit: str, rule: str, url: str) -> dict:
         return self.finding_dates.get((unit, rule, url or ""), {})
+
+    def previous_score(self, unit: str) -> tuple[bool, float | None]:
+        """(the unit took part in an earlier complete run, its score there)."""
+        trend = self.trend.get(unit, [])
+        return (True, trend[-2]["score"]) if len(trend) > 1 else (False, None)
 
     def counts(self, unit: str) -> dict:
         """{"new": n, "fixed": n, "unstable": n, "persistent": n} for one unit."""
@@ -111,7 +117,8 @@ def _unit_sequences(conn, run: dict, units: list[str] | None, window: int):
 
     For an audit: earlier complete audits; for a check: earlier complete runs of any kind. Always
     the same rulebook, and only runs the unit took part in."""
-    q = (select(run_units.c.run_id, run_units.c.unit_name, run_units.c.score, runs.c.as_of)
+    q = (select(run_units.c.run_id, run_units.c.unit_name, run_units.c.score, runs.c.as_of,
+                run_units.c.pages_crawled)
          .join(runs, runs.c.id == run_units.c.run_id)
          .where(runs.c.rulebook == run["rulebook"], runs.c.id <= run["id"])
          .where((runs.c.complete.is_(True)) | (runs.c.id == run["id"])))
@@ -121,7 +128,7 @@ def _unit_sequences(conn, run: dict, units: list[str] | None, window: int):
         q = q.where(run_units.c.unit_name.in_(units))
     seqs: dict[str, list] = defaultdict(list)
     for r in conn.execute(q.order_by(run_units.c.run_id)).all():
-        seqs[r.unit_name].append((r.run_id, r.as_of, r.score))
+        seqs[r.unit_name].append((r.run_id, r.as_of, r.score, r.pages_crawled))
     current_units = set(units) if units is not None else {
         u for u, seq in seqs.items() if seq and seq[-1][0] == run["id"]}
     return {u: seq[-window:] for u, seq in seqs.items()
@@ -137,8 +144,8 @@ def build_history(store, run_id: int, units: list[str] | None = None,
             raise ValueError(f"no run {run_id}")
         run = dict(run)
         seqs = _unit_sequences(conn, run, units, window)
-        run_ids = sorted({rid for seq in seqs.values() for rid, _a, _s in seq})
-        as_of = {rid: a for seq in seqs.values() for rid, a, _s in seq}
+        run_ids = sorted({rid for seq in seqs.values() for rid, *_ in seq})
+        as_of = {rid: a for seq in seqs.values() for rid, a, *_ in seq}
         statuses: dict[tuple, dict] = defaultdict(dict)     # (unit, rule) -> {run: status}
         titles: dict[tuple, tuple] = {}
         problems: dict[tuple, set] = defaultdict(set)       # (unit, rule, url) -> {run}
@@ -162,9 +169,15 @@ def build_history(store, run_id: int, units: list[str] | None = None,
     hist = History(run={k: run[k] for k in ("id", "as_of", "kind", "rulebook")},
                    previous={k: prev[k] for k in ("id", "as_of", "kind")} if prev else None,
                    runs=[{"id": rid, "as_of": as_of[rid]} for rid in run_ids], window=window)
+    tallies: dict[tuple, Counter] = defaultdict(Counter)   # (unit, run) -> {status: rules}
+    for (unit, _rule), by_run in statuses.items():
+        for rid, status in by_run.items():
+            tallies[(unit, rid)][status] += 1
     for unit, seq in seqs.items():
-        hist.unit_runs[unit] = [rid for rid, _a, _s in seq]
-        hist.trend[unit] = [{"run": rid, "as_of": a, "score": s} for rid, a, s in seq]
+        hist.unit_runs[unit] = [rid for rid, *_ in seq]
+        hist.trend[unit] = [{"run": rid, "as_of": a, "score": s, "pages": pages or 0,
+                             "counts": {k: tallies[(unit, rid)].get(k, 0) for k in ("fail", "warn", "unknown", "pass")}}
+                            for rid, a, s, pages in seq]
     for (unit, rule), by_run in statuses.items():
         seq_ids = hist.unit_runs.get(unit, [])
         line = [by_run.get(rid) for rid in seq_ids]

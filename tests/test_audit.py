@@ -3,7 +3,6 @@ answered by conditional requests with the same verdicts; kill -9 then re-run; th
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -11,19 +10,11 @@ from datetime import date
 
 import pytest
 
-from tests.webkit import Routes, zwgk
+from tests.webkit import Routes, free_port, zwgk
 from zwgk.sample_portals import serve_all, stop_all, unit_entries
 from zwgk.storage.database import Store
 
 AS_OF = "2023-03-15"
-
-
-def free_port() -> int:
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
 
 
 def slow_portal(delay=0.3, pages=12):

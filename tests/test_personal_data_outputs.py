@@ -60,9 +60,9 @@ def _raw_numbers() -> list[str]:
 
 
 def _texts(folder: Path):
-    """(name, text) of every file under folder; an XLSX's XML members one by one."""
+    """(name, text) of every file under folder; an XLSX's or DOCX's XML members one by one."""
     for path in sorted(p for p in folder.rglob("*") if p.is_file()):
-        if path.suffix == ".xlsx":
+        if path.suffix in (".xlsx", ".docx"):
             with zipfile.ZipFile(path) as z:
                 for member in z.namelist():
                     yield f"{path}!{member}", z.read(member).decode("utf-8", "replace")
@@ -80,8 +80,10 @@ def test_no_output_holds_a_planted_number_unmasked(runs):
     raw = _raw_numbers()
     # the crawl's own copies of the site (the database's pages, the HTTP cache) are no outputs;
     # the findings stored in the database are, and are read below
-    # (`zwgk check` writes no log; the audit's is beside its database)
-    outputs = [tmp / "check" / "card.json", tmp / "check" / "card", tmp / "audit", tmp / "db-audit" / "zwgk-logs"]
+    # (the logs are beside the databases; the audit's --out holds the Word 通报 and notices too)
+    outputs = [tmp / "check" / "card.json", tmp / "check" / "card", tmp / "audit", tmp / "db-audit" / "zwgk-logs",
+               tmp / "db-check" / "zwgk-logs"]
+    assert list((tmp / "audit").glob("circular-run*.docx")) and list((tmp / "audit" / "notices").glob("*.docx"))
     files = 0
     for out in outputs:
         texts = [(str(out), out.read_text(encoding="utf-8"))] if out.is_file() else list(_texts(out))

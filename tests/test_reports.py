@@ -17,11 +17,12 @@ from zwgk.checks.rulebook import load_rulebook
 from zwgk.cli import main
 from zwgk.publish import cards_for_run
 from zwgk.reports.html import unit_filename, write_check, write_site
-from zwgk.reports.view import rule_filename, safe_href
+from zwgk.reports.view import history_filename, rule_filename, safe_href
 from zwgk.storage.database import Store
 from zwgk.storage.history import build_history
 
 BOOK = load_rulebook("jiangmen-2022")
+BOOK_RULES = {r.id: r for r in BOOK.rules}
 XH, PA, FGJ = "新会区人民政府", "江门市人民政府", "江门市发展和改革局"
 EVIL_MSG = '<script>alert("x")</script>栏目缺失'
 EVIL_URL = "javascript:alert(document.cookie)"
@@ -85,6 +86,14 @@ def test_site_files(site):
     assert {"index.html", "scoring.html", "scorecards.xlsx", "summary.csv", "problems.csv", "ledger.csv",
             "scorecards.json", unit_filename(XH), unit_filename(PA), unit_filename(FGJ),
             rule_filename("broken-links")} <= names
+    # each unit has its history page, linked from its unit page and from the index's trend
+    index_links = {a.get("href") for a in _doc(site / "index.html").iter("a")}
+    for name in (XH, PA, FGJ):
+        history = history_filename(unit_filename(name))
+        assert history in names and history in index_links
+        assert history in {a.get("href") for a in _doc(site / unit_filename(name)).iter("a")}
+        text = _text(_doc(site / history))
+        assert "2022-09-01" in text and "2022-09-03" in text and "检查日期" in text
 
 
 def test_overview_lists_units_worst_first_with_changes(site):
@@ -96,7 +105,11 @@ def test_overview_lists_units_worst_first_with_changes(site):
     numeric = [float(s) for s in scores if s]
     assert numeric == sorted(numeric)
     fgj = rows[names.index(FGJ)]
-    assert fgj.xpath("./td")[1].text_content().strip() == "0.0"       # veto rule failed
+    score = fgj.xpath("./td")[1]
+    assert score.text.strip() == "0.0"                                  # veto rule failed
+    # ... and the index says which veto did it
+    assert score.xpath("./span[@class='veto']")[0].text_content() == "单项否决：" + BOOK_RULES["homepage-updated"].title
+    assert not rows[names.index(XH)].xpath("./td")[1].xpath("./span[@class='veto']")
     xh = rows[names.index(XH)]
     cells = [c.text_content().strip() for c in xh.xpath("./td")]
     # columns: type, score, trend, fail, warn, unknown, new, fixed, unstable, pages
@@ -191,7 +204,11 @@ def test_xlsx_three_sheets_frozen_filtered_and_formula_safe(site):
     assert xh_new.iloc[0]["首次发现"] == "2022-09-03" and xh_new.iloc[0]["变化"] == "新发现"
     assert xh_new.iloc[0]["证据"].startswith("'=")                    # stored as text, not a formula
     assert problems[problems["规则"] == "broken-links"].iloc[0]["首次发现"] == "2022-09-01"
-    assert set(range(1, 60)) <= set(ledger["条目"].dropna().astype(int))   # every plan item
+    assert set(range(1, 60)) <= {int(x) for x in ledger["条目"] if x != "—"}   # every plan item
+    # rules from other sources (其他依据) say '—' for the item: never an empty cell read as NaN
+    other = ledger[ledger["部分"] == "其他依据"]
+    assert len(other) and set(other["条目"]) == {"—"} and not ledger["条目"].isna().any()
+    assert set(problems[problems["依据"].str.startswith("国办")]["条目"]) == {"—"}
     item7 = ledger[ledger["条目"] == 7].iloc[0]
     assert item7["状态"] == "不可机器检查" and "内部监督" in item7["证据"]
     assert item7["责任单位（方案）"] == BOOK.items[7]["responsible"]
@@ -210,7 +227,10 @@ def test_csv_and_json_hold_the_same_tables(site):
     assert len(problems) == len(xlsx) and list(problems.columns) == list(xlsx.columns)
     data = json.loads((site / "scorecards.json").read_text(encoding="utf-8"))
     assert data["schema"] == "zwgk.scorecards/1" and data["previous_run"]["as_of"] == "2022-09-02"
-    assert len(data["tables"]["ledger"]) == len(pd.read_csv(site / "ledger.csv", encoding="utf-8-sig"))
+    ledger = pd.read_csv(site / "ledger.csv", encoding="utf-8-sig")
+    assert len(data["tables"]["ledger"]) == len(ledger)
+    assert ledger["条目"].dtype != float and not ledger["条目"].isna().any()
+    assert set(ledger[ledger["部分"] == "其他依据"]["条目"]) == {"—"}
     xh = next(u for u in data["units"] if u["unit"]["name"] == XH)
     assert xh["schema"] == "zwgk.scorecard/1" and {"rule", "item", "source", "title", "status", "findings"} <= set(xh["results"][0])
     by_rule = {r["rule"]: r for r in xh["results"]}
@@ -280,3 +300,24 @@ def test_many_findings_fold_and_print_opens_them(tmp_path):
     assert "另有 6 条记录（其中通过 1 条）" in _text(sec.xpath(".//details/summary")[0])
     assert len(sec.xpath(".//details//li")) == 6
     assert "beforeprint" in (tmp_path / "index.html").read_text(encoding="utf-8")
+
+
+def test_terminal_summary_says_which_veto_zeroed_the_score_and_groups_one_cause(db):
+    from zwgk.reports.terminal import summary
+    _root, store, ids = db
+    cards, _ = cards_for_run(store, ids[-1])
+    fgj = next(c for c in cards if c["unit"]["name"] == FGJ)
+    text = summary(fgj, BOOK)
+    assert f"得分 0.0（单项否决：{BOOK_RULES['homepage-updated'].title} 不通过，得分计为 0）" in text
+    assert "得分 0.0（" not in summary(fgj)                 # without the rulebook, nothing is claimed
+    xh = next(c for c in cards if c["unit"]["name"] == XH)
+    assert "得分计为 0" not in summary(xh, BOOK)
+    # two rules that say the very same thing are one block; a rule with its own cause stays alone
+    same = [dict(r, status="unknown", findings=[{"status": "unknown", "message": "首页无法访问，无法检查：连接超时",
+                                                 "url": "https://www.xinhui.gov.cn/", "evidence": ""}])
+            for r in xh["results"][:2]]
+    card = dict(xh, results=same + xh["results"][2:])
+    text = summary(card, BOOK)
+    assert "[无法判断] 2 条规则，原因相同：" in text and text.count("首页无法访问，无法检查：连接超时") == 1
+    failing = next(r["rule"] for r in xh["results"][2:] if r["status"] == "fail")
+    assert f"[不通过] {failing}（" in text

@@ -1,6 +1,7 @@
 """Our own scorecards in a real Chromium (Playwright), opened from file:// with no network:
-sort and filter the overview, follow a unit to its evidence, run axe-core on every kind of page
-(no serious or critical violation), print layout, screenshots.
+sort and filter the overview, follow a unit to its evidence and its score history, run axe-core
+on every kind of page (no serious or critical violation), no script from page content runs,
+print layout, screenshots.
 
 Set ZWGK_REPORT_SHOTS=DIR to keep the screenshots for a look."""
 from __future__ import annotations
@@ -18,7 +19,7 @@ from zwgk.checks.rulebook import load_rulebook
 from zwgk.crawler.browser import CHROMIUM_FLAGS, axe_source, find_chromium
 from zwgk.publish import cards_for_run
 from zwgk.reports.html import unit_filename, write_site
-from zwgk.reports.view import rule_filename
+from zwgk.reports.view import history_filename, rule_filename
 from zwgk.storage.database import Store
 from zwgk.storage.history import build_history
 
@@ -28,6 +29,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.skipif(CHROMIUM is None, reason=f
 BOOK = load_rulebook("jiangmen-2022")
 TYPES = ["city-portal", "county", "county", "department", "department", "department"]
 NAMES = ["江门市人民政府", "新会区人民政府", "台山市人民政府", "江门市发展和改革局", "江门市教育局", "江门市财政局"]
+# What a hostile page could put into a finding: it must show as text and never run
+EVIL = '<img src=x onerror="window.__pwned=1"><script>window.__pwned=1</script><svg onload="window.__pwned=1">'
 
 
 @pytest.fixture(scope="module")
@@ -53,8 +56,9 @@ def site(tmp_path_factory, evidence_server):
                     status = "pass"
                 url = (evidence_server.url + "evidence.html" if name == "新会区人民政府" and status == "fail"
                        else f"https://u{i}.example.gov.cn/{rule.id}.html")
-                results.append(rr(rule.id, status, [Finding(status, f"{rule.title[:14]}：示例发现 <b>{i}</b>", url=url,
-                                                            evidence="查找: 示例", screenshot=str(shot) if k == 0 else "")]))
+                message = f"{rule.title[:14]}：示例发现 <b>{i}</b>" + EVIL
+                results.append(rr(rule.id, status, [Finding(status, message, url=url, evidence="查找: 示例" + EVIL,
+                                                            screenshot=str(shot) if k == 0 else "")]))
             units[name] = {"type": utype, "url": f"https://u{i}.example.gov.cn/", "results": results,
                            "reachable": i != 5}
         last = add_run(store, f"2022-09-0{day}", units)
@@ -155,9 +159,10 @@ def test_screenshot_link_opens_copied_file(page, site):
 
 
 @pytest.mark.skipif(not AXE_JS, reason=f"axe-core 不可用：{AXE_WHY}")
-@pytest.mark.parametrize("name", ["index.html", "unit", "rule", "scoring.html", "ledger.html"])
+@pytest.mark.parametrize("name", ["index.html", "unit", "history", "rule", "scoring.html", "ledger.html"])
 def test_axe_no_serious_or_critical(page, site, tmp_path, name):
-    target = {"unit": unit_filename("新会区人民政府"), "rule": rule_filename("broken-links")}.get(name, name)
+    target = {"unit": unit_filename("新会区人民政府"), "rule": rule_filename("broken-links"),
+              "history": history_filename(unit_filename("新会区人民政府"))}.get(name, name)
     page.goto((site / target).as_uri())
     page.evaluate(AXE_JS)
     res = page.evaluate("async () => { const r = await axe.run(document); "
@@ -167,6 +172,49 @@ def test_axe_no_serious_or_critical(page, site, tmp_path, name):
     assert not bad, bad
     if name == "rule":
         _shot(page, tmp_path, "rule")
+
+
+PAGES = {"index": "index.html", "unit": unit_filename("新会区人民政府"),
+         "history": history_filename(unit_filename("新会区人民政府")), "rule": rule_filename("broken-links"),
+         "scoring": "scoring.html"}
+
+
+@pytest.mark.parametrize("name", list(PAGES))
+def test_no_script_from_page_content_runs(page, site, name):
+    errors = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto((site / PAGES[name]).as_uri())
+    page.wait_for_load_state("load")
+    assert page.evaluate("window.__pwned") is None
+    # only the scorecards' own scripts are on the page: none carries crawled text
+    scripts = page.eval_on_selector_all("script", "els => els.map(e => e.textContent)")
+    assert len(scripts) <= 2 and not any("__pwned" in s for s in scripts)
+    assert not page.eval_on_selector_all("[onerror], [onload]", "els => els.length")
+    if name in ("unit", "rule"):
+        assert "window.__pwned=1" in page.inner_text("main")            # shown as text
+    assert not errors, errors
+    assert all(u.startswith("file://") for u in page.requests), page.requests
+
+
+def test_history_page_chart_has_axes_and_dates(page, site, tmp_path):
+    page.goto((site / "index.html").as_uri())
+    page.click("#units tbody tr:has(th a:text-is('新会区人民政府')) td:nth-of-type(3) a")
+    page.wait_for_load_state()
+    assert unquote(page.url).endswith(history_filename(unit_filename("新会区人民政府")))
+    assert page.inner_text("h1") == "新会区人民政府 · 得分变化"
+    labels = page.eval_on_selector_all("svg.chart text", "els => els.map(e => e.textContent)")
+    assert {"0", "20", "40", "60", "80", "100", "得分", "检查日期"} <= set(labels)
+    assert {f"2022-09-0{d}" for d in range(1, 5)} <= set(labels)          # every audit's date
+    assert page.eval_on_selector_all("svg.chart circle", "els => els.length") == 4
+    rows = page.eval_on_selector_all("table tbody tr th", "els => els.map(e => e.textContent)")
+    assert rows == [f"2022-09-0{d}" for d in (4, 3, 2, 1)]
+    box = page.eval_on_selector("svg.chart", "e => e.getBoundingClientRect().width")
+    assert 300 < box <= 1280
+    _shot(page, tmp_path, "history")
+    page.click("a:text-is('新会区人民政府 本次检查结果')")
+    page.wait_for_load_state()
+    assert page.inner_text("h1") == "新会区人民政府"
+    assert page.eval_on_selector_all("figure.trend svg.chart circle", "els => els.length") == 4
 
 
 def test_print_layout_hides_controls(page, site, tmp_path):

@@ -47,6 +47,11 @@ def test_audit_twice_then_report_and_check(tmp_path):
         assert list(sheets) == ["总表", "问题清单", "任务台账"]
         assert set(sheets["总表"]["单位"]) == {"测试区人民政府", "测试局"}
         assert (out / "scoring.html").exists() and (out / "ledger.csv").exists()
+        # every audit writes the Word 通报 draft, comparing with the audit before
+        import docx
+        circular = [p.text for p in docx.Document(str(out / "circular-run2.docx")).paragraphs]
+        assert "三、整改情况" in circular and any("与上次检查（2022年9月1日，巡检批次 #1）相比" in t for t in circular)
+        assert {p.name for p in (out / "notices").glob("*.docx")} and "circular-run2.docx" in proc.stdout
 
         rebuilt = tmp_path / "rebuilt"
         assert main(["report", "--db", db, "--out", str(rebuilt)]) == 0

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import socket
 import subprocess
 import sys
 import threading
@@ -94,3 +95,12 @@ def crawl(url: str, *args: str) -> tuple[list[dict], dict]:
 def zwgk(*args: str, timeout: int = 300) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "zwgk", *args], capture_output=True, text=True,
                           timeout=timeout)
+
+
+def free_port() -> int:
+    """A port of 127.0.0.1 nothing listens on (an unreachable site)."""
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port

@@ -11,6 +11,7 @@ pages (judge_peer_rules), so both ways give the same verdicts.
 from __future__ import annotations
 
 import json
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -21,6 +22,7 @@ from zwgk.checks.site import Site
 from zwgk.crawler.browser import BrowserStartError, UnitJob, rendered_snapshots
 from zwgk.crawler.runner import crawl_units, scrapy_settings
 from zwgk.page.browser_evidence import BrowserEvidence
+from zwgk.page.snapshot import failure_reason
 from zwgk.storage.snapshot_cache import previous_pages, remember_parser
 
 
@@ -91,9 +93,21 @@ def audit_units(store, run_id: int, units: list[dict], rulebook, as_of: date, ma
     facts = {u["name"]: crawl_facts(outcomes[u["name"]]) for u in units}
     sites = {u["name"]: build_site(u, outcomes[u["name"]].snapshots, facts[u["name"]]) for u in units}
     browser, browser_missing = browser_pass(browser, browser_missing, units, sites, facts, rulebook, run_id,
-                                            net=crawl_settings)
+                                            net=crawl_settings, progress=progress)
     return judge_units(store, run_id, units, sites, unit_ids, rulebook, as_of, browser=browser,
-                       browser_missing=browser_missing, attempts=attempts, peers=peers, facts=facts)
+                       browser_missing=browser_missing, attempts=attempts, peers=peers, facts=facts,
+                       progress=progress)
+
+
+def _phase(progress, phase: str, total: int):
+    """Tell the progress display a phase begins (the cluster's page counter has no phases)."""
+    start = getattr(progress, "start_phase", None)
+    if start is not None:
+        start(phase, total)
+
+
+def _stepper(progress):
+    return getattr(progress, "step", None)
 
 
 # -- the browser pass ------------------------------------------------------------------------------
@@ -126,7 +140,7 @@ def _browser_job(unit: dict, site: Site, rulebook, browser_settings, run_id, net
 
 
 def browser_pass(browser, browser_missing: str, units, sites: dict, facts: dict, rulebook, run_id=None,
-                 net=None):
+                 net=None, progress=None):
     """Chromium visits each unit's sample and renders the pages that need it. A unit with
     rendered pages gets a new Site (build_site, with the same crawl facts: only the rendered
     pages change); every unit's Site gets `site.browser`, the evidence. Returns (browser,
@@ -139,9 +153,10 @@ def browser_pass(browser, browser_missing: str, units, sites: dict, facts: dict,
         job = _browser_job(unit, sites[unit["name"]], rulebook, browser.settings, run_id, net)
         if job is not None:
             jobs[unit["name"]] = job
+    _phase(progress, "browser", sum(len(j.visits) for j in jobs.values()))
     if jobs:
         try:
-            browser.run_pass(list(jobs.values()))
+            browser.run_pass(list(jobs.values()), on_page=_stepper(progress))
         except BrowserStartError as exc:
             return None, str(exc)
     for unit in units:
@@ -164,9 +179,11 @@ def browser_pass(browser, browser_missing: str, units, sites: dict, facts: dict,
 # -- judging -------------------------------------------------------------------------------------
 def judge_units(store, run_id: int, units, sites: dict, unit_ids: dict, rulebook, as_of: date,
                 browser=None, browser_missing: str = "", attempts: dict | None = None,
-                peers: bool = True, facts: dict | None = None) -> list[UnitResult]:
+                peers: bool = True, facts: dict | None = None, progress=None) -> list[UnitResult]:
     """Run the rulebook on each unit's Site; store results and the unit's state together."""
     out = []
+    _phase(progress, "checks", len(units))
+    step = _stepper(progress)
     for unit in units:
         site = sites[unit["name"]]
         rules = [r for r in rulebook.applicable(unit["type"], unit["name"]) if peers or not needs_of(r.check).peers]
@@ -179,7 +196,10 @@ def judge_units(store, run_id: int, units, sites: dict, unit_ids: dict, rulebook
         reachable = site.home is not None and site.home.ok
         extra = {}
         if facts is not None:
-            extra["crawl_facts"] = json.dumps(facts[unit["name"]], ensure_ascii=False)
+            # why pages failed, stored with the count: every "失败 N" can say what the N were
+            reasons = Counter(failure_reason(s) for s in internal if not s.ok)
+            extra["crawl_facts"] = json.dumps({**facts[unit["name"]], "failed_reasons": dict(reasons)},
+                                              ensure_ascii=False)
         store.complete_unit(run_id, unit_ids[unit["name"]], unit["name"], results,
                             attempt=(attempts or {}).get(unit["name"]),
                             pages_crawled=len(internal), pages_failed=failed,
@@ -188,6 +208,8 @@ def judge_units(store, run_id: int, units, sites: dict, unit_ids: dict, rulebook
         out.append(UnitResult(unit=unit, site=site, results=results, score=score_,
                               pages_crawled=len(internal), pages_failed=failed, reachable=reachable,
                               rules=rules))
+        if step is not None:
+            step()
     return out
 
 

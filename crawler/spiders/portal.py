@@ -619,7 +619,7 @@ class PortalSpider(scrapy.Spider):
             status=response.status if response is not None else None,
             referer=meta.get("referer", ""), link_text=meta.get("link_text", ""),
             depth=meta.get("zdepth", 0), external=external, fetched_at=_now(),
-            error=describe_failure(failure))
+            error=describe_failure(failure), probe=bool(meta.get("probe")))
 
     def on_error(self, failure):
         if failure.check(BudgetSpent):
