@@ -173,7 +173,7 @@ def write_site(out: Path, cards: list[dict], run_id: int, rulebook: str, as_of: 
     """The whole scorecard site for one run. book: the Rulebook (plan parts, item texts, veto);
     history: zwgk.storage.history.History of the run (changes, first-seen dates, trends);
     tick() (optional) is called site_steps(cards) times as the files are written (progress);
-    documents: the Word files written beside the site (reports/docx.py), linked from the index."""
+    documents: the Word files written beside the site (reports/circular.py), linked from the index."""
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     reachable = reachable or {}
