@@ -28,8 +28,13 @@ PARAMS = {
 }
 
 _CODE = re.compile(r"(?:网站)?标识码\s*[:：]?\s*([A-Za-z]{0,2}\d{8,10})")
-_ICP = re.compile(r"[京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼]\s*ICP\s*备\s*\d{6,12}\s*号(?:\s*-\s*\d+)?", re.I)
-_POLICE = re.compile(r"(?:[京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼]\s*公网安备|公安(?:机关)?备案号?)\s*[:：]?\s*[\d-]{8,20}\s*号?")
+# every province's one-character names, the literary ones too (滇ICP备, 黔ICP备, 陇ICP备 …)
+_PROVINCES = "京津沪渝冀豫云滇辽黑湘皖鲁新苏浙赣鄂桂甘陇晋蒙陕秦吉闽贵黔粤青藏川蜀宁琼"
+_ICP = re.compile(rf"[{_PROVINCES}]\s*ICP\s*备(?:案号?)?\s*[:：]?\s*\d{{6,12}}\s*号(?:\s*-\s*\d+)?", re.I)
+# 粤公网安备 44030402003007号, 粤公网安备号44030402003007, 公安机关备案号：…; or the record's own
+# link on beian.gov.cn, whose text may be the number alone
+_POLICE = re.compile(rf"(?:[{_PROVINCES}]\s*公网安备\s*号?|公安(?:机关)?备案号?)\s*[:：]?\s*[\d-]{{8,20}}\s*号?"
+                     r"|beian\.gov\.cn/portal/registerSystemInfo\?recordcode=\d{8,20}")
 _CONAC = re.compile(r"conac\.cn|_ideConac|党政机关", re.I)
 _FOOTERISH = re.compile(r"标识码|ICP|公网安备|主办单位|版权所有|承办单位|Copyright|©", re.I)
 _NAMES = {"site_id_code": "网站标识码", "conac": "党政机关标识", "icp": "ICP备案号", "police": "公安机关备案号"}
