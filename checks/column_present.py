@@ -110,7 +110,16 @@ def check(site, params, ctx):
         hosts = params["link_to_hosts"]
         direct = [h for h in hits if _host_ok(h.link.url, hosts)]
         if not direct and hits:
-            yield from _judge_via_hub(site, hits, hosts)
+            judged = list(_judge_via_hub(site, hits, hosts))
+            # the platform reached from another entry of the same pages (a 我要办 button beside
+            # a 政务服务 hub, as on www.gz.gov.cn): the pages do link there
+            entry_pages = list({id(h.page): h.page for h in hits}.values())
+            other = next(((p, l) for p in entry_pages for l in p.links if _host_ok(l.url, hosts)), None)
+            if judged[0].status != "pass" and other is not None:
+                page, link = other
+                judged = [Finding("pass", f"页面有链接直达 {'、'.join(hosts)}（入口“{link.text or link.url}”）",
+                                  url=page.final_url, evidence=f"{link.text} → {link.url}")]
+            yield from judged
             return
         hits = direct
 
@@ -183,15 +192,16 @@ def check(site, params, ctx):
 
 
 def _judge_via_hub(site, hits, hosts):
-    """The entry links to the site's own hub page (政务服务 → /zwfw/), which may link on to the
-    required platform: one hop is followed. Fail only when every hub was seen and none links there."""
+    """The entry links to a page of the site's own (政务服务 → /zwfw/), which may link on to the
+    required platform: one hop is followed. Fail only when every entry's page was seen (a 404 is
+    seen: the entry is broken) and none links there; a page not fetched, in scope or not (another
+    host of the same government, a path outside the unit's scope), may link on."""
     label = "、".join(hosts)
-    unseen = []
+    unseen, broken = [], []
     for h in hits:
         target = h.target
         if target is None or not target.ok:
-            if h.link.url in site.scope:
-                unseen.append(h)
+            (broken if target is not None and target.status in (404, 410) else unseen).append(h)
             continue
         onward = [l for l in target.links if _host_ok(l.url, hosts)]
         if onward:
@@ -200,10 +210,14 @@ def _judge_via_hub(site, hits, hosts):
             return
     if unseen:
         h = unseen[0]
-        yield Finding("unknown", f"栏目“{h.link.text}”指向本站页面，该页面未能抓取，无法判断是否链接到 {label}：{site.why_unseen(h.link.url)}",
+        yield Finding("unknown", f"栏目“{h.link.text}”指向的页面未能抓取，无法判断是否链接到 {label}：{site.why_unseen(h.link.url)}",
                       url=h.link.url)
         return
     h = hits[0]
+    if h in broken:
+        yield Finding("fail", f"栏目“{h.link.text}”的链接无法打开（HTTP {h.target.status}），未链接到 {label}",
+                      url=h.page.final_url, evidence=f"{h.link.text} → {h.link.url}")
+        return
     yield Finding("fail", f"栏目“{h.link.text}”未链接到 {label}（入口及其指向的本站页面均未见该链接）",
                   url=h.page.final_url, evidence=f"{h.link.text} → {h.link.url}")
 
