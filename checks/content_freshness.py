@@ -28,7 +28,8 @@ from last month.
 Fail: the newest dated item on the home page is 40 days old; 通知公告's newest row is 200 days
 old; the 营商环境 list page says 暂无信息 and lists nothing.
 Unknown: no dated item found (dates shown as 08-25 without a year, a list built by JavaScript);
-the column page could not be fetched; no column of that name was found.
+the column page could not be fetched; no column of that name was found; the start page is an
+article, not the home page.
 
 References: 国办秘函〔2019〕19号 附件1 单项否决指标 2–3、扣分指标 栏目不更新/空白栏目; 江府办〔2022〕7号
 items 35, 39.
@@ -152,6 +153,10 @@ def _check_home(site, params, ctx):
     dates in its links); the articles it links to may show it fresh, never stale on their own;
     the home page's own PubDate (often the template's date) is no item at all."""
     home = site.home
+    not_home = site.thin_crawl(home_only=True)     # an article's dates say nothing of the home page
+    if not_home:
+        yield Finding("unknown", f"无法检查首页更新情况：{not_home}", url=home.final_url)
+        return
     cutoff, label = _cutoff(params, ctx.as_of)
     on_page, rows = [], [r for r in list_rows(site, home) if r.url in site.scope]
     for row in rows:

@@ -13,7 +13,8 @@ Fail: the home page has no `SiteIDCode`; 12 of 40 article pages lack `PubDate`, 
 `max_missing_ratio` (the first 10 named).
 Warn: 1 of 40 article pages lacks `ContentSource`: one page's missing tag is no site-wide failure,
 but the page is named.
-Unknown: no article page was fetched (the crawl saw only list pages).
+Unknown: no article page was fetched (the crawl saw only list pages); the home page's fields
+are not judged when the start page is an article (it is sampled with the articles instead).
 
 References: 国办发〔2017〕47号 附件2 网页元数据.
 """
@@ -40,15 +41,18 @@ def _missing(page, fields):
 
 def check(site, params, ctx):
     home = site.home
+    not_home = site.thin_crawl(home_only=True)     # the start page is an article, or frames
     miss = _missing(home, params["home_fields"])
-    if miss:
+    if not_home:
+        yield Finding("unknown", f"未检查首页元数据：{not_home}", url=home.final_url)
+    elif miss:
         yield Finding("fail", f"首页缺少网页元数据：{', '.join(miss)}", url=home.final_url,
                       evidence="已有: " + ", ".join(f"{k}={v}" for k, v in home.meta.items() if v)[:300])
     else:
         yield Finding("pass", "首页网页元数据齐全", url=home.final_url,
                       evidence=", ".join(f"{k}={home.meta[k]}" for k in params["home_fields"]))
 
-    articles = [p for p in site.pages if p is not home and is_article(p)]
+    articles = [p for p in site.pages if (p is not home or not_home) and is_article(p)]
     if len(articles) < params["min_articles"]:
         yield Finding("unknown", f"未抓取到文章页（{len(articles)} 个），无法检查文章页元数据", url=home.final_url)
         return

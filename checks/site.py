@@ -397,12 +397,20 @@ class Site:
         home = self.home
         if home is None or not home.ok:
             return self.why_unseen(self.start_url) or "首页无法访问"
-        if url_kind(home.final_url) in ("article", "attachment"):
+        if url_kind(home.final_url) in ("article", "attachment") or self._titled_article(home):
             return f"起始页 {home.final_url} 是一篇文章，不是网站首页"
         doc = self.doc(home)
         if doc is not None and doc.xpath("//frameset|//frame") and len(home.links) < 5:
             return "首页由框架（frameset）组成，内容在框架页中"
         return ""
+
+    @staticmethod
+    def _titled_article(page) -> bool:
+        """The page declares itself one document (ArticleTitle metadata naming something other
+        than the site or its home page), whatever its address: site-copies and CMSs with plain
+        addresses (/2188837/index.html, /tzgg/562718.htm) still say so."""
+        title = norm(page.meta.get("ArticleTitle", ""))
+        return bool(title) and title not in (norm(page.meta.get("SiteName", "")), "首页", "网站首页")
 
     def _site_reason(self) -> str:
         home = self.home
@@ -417,7 +425,9 @@ class Site:
             framed = doc is not None and bool(doc.xpath("//frame|//iframe"))
             if framed or self.looks_script_built(home):
                 return "首页没有可跟随的本站链接（内容在框架中或由脚本生成）"
-            return ""          # a page of its own content that links only elsewhere: what it shows is what there is
+            # every link leads out of the unit's scope (absolute addresses on another host name,
+            # a start page deep in the tree): only this one page of the site was seen
+            return f"起始页的 {len(home.links)} 个链接都不在本单位抓取范围内，只看到了这一页"
         ok = broken = robots = 0
         for url in links.values():
             why = self.why_unseen(url)
