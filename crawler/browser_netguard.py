@@ -20,6 +20,8 @@ import ipaddress
 import socket
 from urllib.parse import urlsplit
 
+from zwgk.crawler import settings
+from zwgk.crawler.netguard import is_literal_host
 from zwgk.page.netaddr import NetPolicy, is_internal_ip
 
 MAX_HEAD = 64 * 1024
@@ -63,6 +65,8 @@ class GuardProxy:
             raise Refused(why)
         allowed = self.policy.allows(host, port)
         literal = host.strip("[]")
+        if not settings.NETGUARD_RESOLVE_NAMES and not is_literal_host(host):
+            raise ConnectionError(f"未解析域名 {host}（NETGUARD_RESOLVE_NAMES 关闭，不查询 DNS）")
         try:
             infos = await asyncio.get_running_loop().getaddrinfo(literal, port, type=socket.SOCK_STREAM)
         except OSError as exc:

@@ -33,6 +33,8 @@ Settings:
                                       None: whatever the reactor has (Twisted's GAIResolver)
     NETGUARD_PROXY_PRECHECK   True    through an HTTP proxy (which resolves the name itself),
                                       resolve here first and refuse internal answers
+    NETGUARD_RESOLVE_NAMES    True    False: look up no host name (IP literals and localhost
+                                      only), for machines with no DNS and for the tests
 The unit's own start URL (host, port) — and its scope prefix — is always allowed, so a webmaster
 can audit a staging copy on 127.0.0.1:8080 (ports 80 and 443 of one host count as one site, as
 in zwgk's Scope). A spider may add entries with a `netguard_allowed` attribute (URLs or
@@ -52,6 +54,7 @@ from scrapy import signals
 from scrapy.exceptions import IgnoreRequest
 from scrapy.utils.misc import build_from_crawler, load_object
 from twisted.internet import defer
+from twisted.internet._resolver import HostResolution
 from twisted.internet.address import IPv4Address, IPv6Address
 from twisted.internet.interfaces import IHostnameResolver, IResolutionReceiver
 from zope.interface import implementer
@@ -204,11 +207,12 @@ class GuardedResolver:
     allow. Usable as TWISTED_DNS_RESOLVER / DNS_RESOLVER (Scrapy builds it with
     from_crawler(crawler, reactor) and calls install_on_reactor()) or through install_guard()."""
 
-    def __init__(self, reactor, inner=None, allow_internal: bool = False):
+    def __init__(self, reactor, inner=None, allow_internal: bool = False, resolve_names: bool = True):
         self.reactor = reactor
         self._inner_component = inner      # a Scrapy resolver to install first, or None
         self.inner = None                  # the IHostnameResolver that really resolves
         self.allow_internal = allow_internal
+        self.resolve_names = resolve_names
 
     @classmethod
     def from_crawler(cls, crawler, reactor):
@@ -217,7 +221,8 @@ class GuardedResolver:
         path = settings.get("NETGUARD_INNER_RESOLVER")
         if path:
             inner = build_from_crawler(load_object(path), crawler, reactor=reactor)
-        return cls(reactor, inner, settings.getbool("NETGUARD_ALLOW_INTERNAL"))
+        return cls(reactor, inner, settings.getbool("NETGUARD_ALLOW_INTERNAL"),
+                   settings.getbool("NETGUARD_RESOLVE_NAMES", True))
 
     def install_on_reactor(self) -> None:
         if self._inner_component is not None:
@@ -230,6 +235,12 @@ class GuardedResolver:
 
     def resolveHostName(self, resolutionReceiver, hostName, portNumber=0, addressTypes=None,
                         transportSemantics="TCP"):
+        if not self.resolve_names and not is_literal_host(hostName):
+            # no lookup leaves the machine: the connection fails as an unresolved name does
+            resolution = HostResolution(hostName)
+            resolutionReceiver.resolutionBegan(resolution)
+            resolutionReceiver.resolutionComplete()
+            return resolution
         policy = REGISTRY.union(self.allow_internal)
         receiver = _FilteringReceiver(resolutionReceiver, hostName, portNumber, policy)
         return self.inner.resolveHostName(receiver, hostName, portNumber, addressTypes,
@@ -251,8 +262,19 @@ class GuardedResolver:
             def resolutionComplete(self):
                 d.callback(found)
 
+        if not self.resolve_names and not is_literal_host(host):
+            d.callback(found)
+            return d
         self.inner.resolveHostName(Collect(), host, port)
         return d
+
+
+def is_literal_host(host: str) -> bool:
+    """An IP address in any notation, or localhost: what is reached without asking DNS (with a
+    trailing dot, "127.0.0.1." and "localhost." are names a resolver may look up)."""
+    if host.endswith("."):
+        return False
+    return parse_ip(host.strip("[]")) is not None or host.lower() == "localhost"
 
 
 def install_guard(crawler=None, reactor=None) -> GuardedResolver:

@@ -133,6 +133,10 @@ SCRAPER_SLOT_MAX_ACTIVE_SIZE = 2 * DOWNLOAD_MAXSIZE
 NETGUARD_ENABLED = True
 NETGUARD_ALLOW_INTERNAL = False
 NETGUARD_ALLOWED_HOSTS: list = []
+# False: no host name is looked up at all (IP literals and localhost only; a link to a named
+# host is recorded as not resolved): an audit on a machine with no DNS, and the test suite,
+# whose traffic must never leave 127.0.0.0/8 (ZWGK_NETGUARD_RESOLVE_NAMES=0)
+NETGUARD_RESOLVE_NAMES = True
 
 DOWNLOADER_MIDDLEWARES = {
     # before the budget (50), robots.txt (100) and every cache: a refused link costs nothing

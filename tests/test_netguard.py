@@ -126,3 +126,28 @@ def test_guard_is_not_stacked(registry):
     g3 = ng.GuardedResolver(reactor)
     g3.install_on_reactor()                 # installed again explicitly: wraps the inner, not g1
     assert g3.inner is inner
+
+
+def test_with_names_off_no_name_reaches_the_resolver_and_literals_still_do(registry):
+    """NETGUARD_RESOLVE_NAMES=False (the suite's setting, tests/conftest.py; a machine with no
+    DNS): a host name is answered "no address" without asking the wrapped resolver, so no DNS
+    query leaves the machine; an IP literal and localhost are still resolved."""
+    inner = FakeInner([["8.8.8.8"], ["8.8.8.8"]])      # a fake: no query is sent by this test
+    reactor = FakeReactor(inner)
+    guard = ng.GuardedResolver(reactor, resolve_names=False)
+    guard.install_on_reactor()
+    for name in ("www.gdzwfw.gov.cn", "127.0.0.1.", "localhost."):
+        got = Collect()
+        guard.resolveHostName(got, name, 443)
+        assert got.done and got.addresses == []
+    assert inner.calls == []
+    for literal in ("8.8.8.8", "localhost"):
+        got = Collect()
+        guard.resolveHostName(got, literal, 80)
+        assert got.addresses == ["8.8.8.8"]
+    assert [name for name, _ in inner.calls] == ["8.8.8.8", "localhost"]
+
+
+def test_the_suite_runs_with_names_off():
+    from zwgk.crawler import settings
+    assert settings.NETGUARD_RESOLVE_NAMES is False

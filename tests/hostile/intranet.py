@@ -130,7 +130,9 @@ def run_guarded(tmp_path: Path, argv: list[str], dns: dict, env: dict | None = N
     config, result = tmp_path / f"guarded-{len(list(tmp_path.iterdir()))}.json", tmp_path / "result.json"
     config.write_text(json.dumps({"argv": argv, "dns": dns, "result": str(result)}), encoding="utf-8")
     full_env = {k: v for k, v in os.environ.items() if not k.lower().endswith("_proxy")}
-    full_env.update(HOSTILE_ENV, **(env or {}))
+    # names are looked up, by guarded_run's test DNS (never the machine's): tests/conftest.py
+    # turns lookups off for every other zwgk run
+    full_env.update(HOSTILE_ENV, ZWGK_NETGUARD_RESOLVE_NAMES="1", **(env or {}))
     proc = subprocess.run([sys.executable, "-m", "tests.hostile.guarded_run", str(config)], cwd=ROOT,
                           env=full_env, capture_output=True, text=True, timeout=timeout)
     assert result.exists(), proc.stderr[-3000:]
