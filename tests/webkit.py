@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import os
 import socket
 import subprocess
 import sys
@@ -12,11 +13,14 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 class Routes(ThreadingHTTPServer):
     daemon_threads = True
 
-    def __init__(self, routes: dict, delay: float = 0.0):
+    def __init__(self, routes: dict, delay: float = 0.0, drop_missing: bool = False):
         """routes: "/path?query" or "/path" -> body (str: UTF-8 html) or (status, headers, bytes).
-        delay: seconds every answer waits (a slow portal)."""
+        delay: seconds every answer waits (a slow portal). drop_missing: a path with no route is
+        answered by closing the connection (a page that could not be fetched), not by a 404 (a
+        page seen, and broken)."""
         self.routes = routes
         self.delay = delay
+        self.drop_missing = drop_missing
         self.hits: list[str] = []
         self.in_flight = 0
         self.most_at_once = 0          # the most requests this server was answering at one time
@@ -61,6 +65,10 @@ class _Handler(BaseHTTPRequestHandler):
             import time
             time.sleep(self.server.delay)
         route = self.server.routes.get(self.path) or self.server.routes.get(self.path.split("?", 1)[0])
+        if route is None and self.server.drop_missing:
+            self.close_connection = True
+            self.connection.shutdown(socket.SHUT_RDWR)
+            return
         if route is None:
             status, headers, body = 404, {"Content-Type": "text/html; charset=utf-8"}, "<h1>404</h1>".encode()
         elif isinstance(route, str):
@@ -92,9 +100,10 @@ def crawl(url: str, *args: str) -> tuple[list[dict], dict]:
     return lines[:-1], lines[-1]
 
 
-def zwgk(*args: str, timeout: int = 300) -> subprocess.CompletedProcess:
+def zwgk(*args: str, timeout: int = 300, env: dict | None = None) -> subprocess.CompletedProcess:
+    """Run zwgk in a subprocess; env: variables added to this process's environment."""
     return subprocess.run([sys.executable, "-m", "zwgk", *args], capture_output=True, text=True,
-                          timeout=timeout)
+                          timeout=timeout, env={**os.environ, **env} if env else None)
 
 
 def free_port() -> int:
