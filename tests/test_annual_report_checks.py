@@ -180,6 +180,27 @@ def test_rule_of_law_report_missing_without_a_column_is_unknown():
     assert result.status == "unknown" and "其他网站" in result.findings[0].message
 
 
+@pytest.mark.parametrize("file, title, as_of, words", [
+    # 静海区 (www.tjjh.gov.cn, realpages excerpts): 发布时间 2024-03-28 under a header that still shows
+    # “2019年12月3日星期二”, and 更新时间 2021/03/29 under “2019年10月31日 星期三”
+    ("jhqzf/zwgk_28985/zfxxgk_qzf1/qzf1/fdzdgknr2/qtfdgkxx2/202403/t20240328_6583952.html",
+     "静海区2023年度法治政府建设情况报告", date(2024, 4, 15), "2024-03-28（依据页面显示的发布日期），晚于期限 2024-03-01 共 27 天"),
+    ("jhqzf/zwgk_28985/gzbg/202103/t20210329_5396867.html",
+     "静海区2020年法治政府建设情况报告", date(2021, 4, 15), "2021-03-29（依据页面显示的发布日期），晚于期限 2021-03-01 共 28 天"),
+])
+def test_rule_of_law_report_of_a_real_portal_is_dated_by_its_publication_not_its_stale_header(file, title, as_of, words):
+    from tests.corpuskit import corpus_html
+    home_url = "https://www.tjjh.gov.cn/"
+    url = home_url + file
+    county = {"name": "静海区人民政府", "type": "county", "url": home_url}
+    site = Site(home_url, [
+        snapshot(home_url, kit.home_page([(title, url)])),
+        snapshot(url, corpus_html("realpages/www.tjjh.gov.cn/" + file + ".excerpt.txt"), depth=1)], unit=county)
+    result = run("rule-of-law-report-deadline", site, county, as_of)
+    assert result.status == "fail" and words in result.findings[0].message, result.findings
+    assert result.findings[0].url == url
+
+
 # -- item 9: content ------------------------------------------------------------------------------
 def test_content_pass_on_a_consistent_report():
     site = unit_site(COUNTY, [(2022, date(2023, 2, 10), {"html": fixture("annual_reports", "report_2022_ok.html")})])
