@@ -427,6 +427,8 @@ class Site:
                 return "首页没有可跟随的本站链接（内容在框架中或由脚本生成）"
             # every link leads out of the unit's scope (absolute addresses on another host name,
             # a start page deep in the tree): only this one page of the site was seen
+            if not home.links:
+                return "起始页没有任何链接，只看到了这一页"
             return f"起始页的 {len(home.links)} 个链接都不在本单位抓取范围内，只看到了这一页"
         ok = broken = robots = 0
         for url in links.values():

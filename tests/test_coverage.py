@@ -97,3 +97,35 @@ def test_a_real_document_page_taken_as_the_start_is_no_home_page_to_judge_absenc
     s = Site(url, [snapshot(url, html)])
     result = run("column_present", s, {"names": ["粤港澳大湾区"], "where": "home"})
     assert result.status == "unknown" and "是一篇文章" in result.findings[0].message
+
+
+def test_a_start_page_whose_every_link_leaves_the_scope_gives_no_site_wide_absence_fail():
+    """A start URL deep in the tree (scope: its folder) whose links all lead above it, as on
+    www.bjdx.gov.cn's /bjsdxqrmzf/zhyw/zjdt/2188837/index.html: only that page was seen."""
+    from tests.contentkit import run
+    from tests.sitekit import site
+    start = "https://www.bjdx.gov.cn/bjsdxqrmzf/zhyw/zjdt/2188837/index.html"
+    nav = "".join(f'<li><a href="/bjsdxqrmzf/c{i}/">栏目{i}</a></li>' for i in range(8))
+    page = f"<html><head><title>镇街动态</title></head><body><ul class='nav'>{nav}</ul>{'<p>正文</p>' * 30}</body></html>"
+    column = run("column_present", site({start: page}), {"names": ["营商环境"]})
+    assert column.status == "unknown" and "都不在本单位抓取范围内" in column.findings[0].message
+    bare = run("column_present", site({start: "<html><body><p>正文</p></body></html>"}), {"names": ["营商环境"]})
+    assert bare.status == "unknown" and "没有任何链接" in bare.findings[0].message
+
+
+@pytest.mark.parametrize("article_title, status", [
+    ("关于举办2024年度继续教育培训班的通知", "unknown"),   # www.wlmq.gov.cn/fjbm/llj/tzgg/562718.htm
+    ("某区人民政府", "fail"),                          # the site's own name: still the home page
+    ("首页", "fail"),
+])
+def test_a_start_page_that_names_itself_an_article_in_its_metadata_is_no_home_page(article_title, status):
+    from tests.contentkit import run
+    from tests.sitekit import site
+    url = "https://www.example.gov.cn/fjbm/llj/tzgg/562718.htm"
+    html = (f"<html><head><title>{article_title}</title><meta name='SiteName' content='某区人民政府'>"
+            f"<meta name='ArticleTitle' content='{article_title}'></head><body>"
+            f"<ul class='nav'><li><a href='/a/'>要闻</a></li></ul>{'<p>正文</p>' * 30}</body></html>")
+    result = run("column_present", site({url: html}), {"names": ["粤港澳大湾区"], "where": "home"})
+    assert result.status == status, result.findings
+    if status == "unknown":
+        assert "是一篇文章" in result.findings[0].message
