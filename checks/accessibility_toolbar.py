@@ -16,7 +16,9 @@ Fail: `barrier.free.min.js` answers HTTP 404; no visible entry and no toolbar sc
 visible entry whose click changes nothing and no toolbar script loaded (`dead_entry_status`).
 Warn: the entry exists but is hidden; a toolbar script loaded but no entry is visible.
 Unknown: no browser (`--no-browser`, none installed); the browser could not open the home page;
-the toolbar script is on a host the audit cannot reach (connection error, not an HTTP answer).
+the toolbar script is on a host the audit cannot reach (connection error, not an HTTP answer, nor
+the guard proxy's own 502); a click that changed nothing on a page some of whose scripts could not
+be fetched at all (the entry's code may be in them).
 
 References: 江府办〔2022〕7号 item 54; 工信部信管〔2020〕200号《互联网网站适老化通用设计规范》;
 GB/T 37668-2019.
@@ -120,6 +122,13 @@ def check(site, params, ctx):
         if click is not None and click.selector == e.selector and click.error:
             yield Finding("unknown", f"点击入口“{e.text}”测试未完成：{click.error}", url=home.final_url,
                           selector=e.selector)
+        elif click is not None and click.selector == e.selector and not click.had_effect and not loaded \
+                and home.unloaded_scripts(keys):
+            unloaded = home.unloaded_scripts(keys)
+            s = unloaded[0]
+            yield Finding("unknown", f"首页入口“{e.text}”点击后没有变化，但页面有 {len(unloaded)} 个脚本未能加载"
+                                     f"（如 {s.url}：{s.describe()}），入口的功能可能在其中，无法判断是否可用",
+                          url=home.final_url, evidence=f"{e.tag} “{e.text}”", selector=e.selector)
         elif click is not None and click.selector == e.selector and not click.had_effect:
             status = params["dead_entry_status"] if not loaded else "warn"
             yield Finding(status, f"首页入口“{e.text}”可见，但点击后页面没有任何变化（未打开工具条、未跳转）",

@@ -19,12 +19,14 @@ Pass: no overlay on load; 200% zoom keeps all text; 长者模式 raises the font
 Fail: a 50%-of-screen notice pops up on load; `user-scalable=no`; 长者模式 changes nothing.
 Warn: a 飘窗 floats over the home page; the page scrolls sideways at 200%.
 Unknown: no browser; the home page could not be opened; no elder-mode entry to try
-(`missing_mode_status`).
+(`missing_mode_status`); the font did not grow but no toolbar script loaded and some of the
+page's own (or toolbar) scripts could not be fetched at all.
 
 References: 江府办〔2022〕7号 item 54; 工信部信管〔2020〕200号; WCAG 2.1 SC 1.4.4, 1.4.10.
 """
 from __future__ import annotations
 
+from zwgk.checks.accessibility_entry import TOOLBAR_SCRIPTS
 from zwgk.checks.accessibility_toolbar import browser_unknown
 from zwgk.checks.model import Finding, Needs
 from zwgk.page.browser_evidence import evidence_of
@@ -126,10 +128,18 @@ def _font_mode(home, params):
         yield Finding("unknown", f"未能完成长者模式测试：{t.error}", url=home.final_url, selector=t.entry_selector)
         return
     where = t.navigated_to or home.final_url
+    # the mode's code may be in a script that never arrived (none of the toolbar's loaded)
+    toolbar_loaded = any(s.ok and any(k.lower() in s.url.lower() for k in TOOLBAR_SCRIPTS) for s in home.scripts)
+    unloaded = [] if toolbar_loaded else home.unloaded_scripts(TOOLBAR_SCRIPTS)
     detail = f"{t.via}；正文字号中位数 {t.before_px:g}px → {t.after_px:g}px"
     if t.ratio >= params["min_font_ratio"]:
         yield Finding("pass", f"开启长者模式/大字模式后字号变大（×{t.ratio:.2f}）", url=where, evidence=detail,
                       selector=t.entry_selector)
+    elif unloaded:
+        s = unloaded[0]
+        yield Finding("unknown", f"开启“{t.entry_text}”后字号没有变大（×{t.ratio:.2f}），但页面有 {len(unloaded)} "
+                                 f"个脚本未能加载（如 {s.url}：{s.describe()}），大字模式可能在其中，无法判断",
+                      url=where, evidence=detail, selector=t.entry_selector)
     else:
         yield Finding("fail", f"开启“{t.entry_text}”后页面字号没有变大（×{t.ratio:.2f}，应至少 ×{params['min_font_ratio']:g}）",
                       url=where, evidence=detail, selector=t.entry_selector, screenshot=t.screenshot or home.screenshot)

@@ -39,7 +39,7 @@ from pathlib import Path
 from urllib.parse import urldefrag
 
 from zwgk.crawler import browser_js as js
-from zwgk.crawler.browser_netguard import GuardProxy
+from zwgk.crawler.browser_netguard import PROXY_HEADER, GuardProxy
 from zwgk.page.browser_evidence import (
     AxeViolation,
     BrowserEvidence,
@@ -334,7 +334,10 @@ class _Visitor:
 
             def on_response(resp):
                 if resp.request.resource_type == "script":
-                    scripts[resp.url] = ScriptLoad(resp.url, resp.status)
+                    proxy = resp.headers.get(PROXY_HEADER.lower())
+                    # the guard proxy's own 502/403: the request never reached the host
+                    scripts[resp.url] = (ScriptLoad(resp.url, None, f"巡检网络无法连接该主机（{proxy}）") if proxy
+                                         else ScriptLoad(resp.url, resp.status))
 
             def on_failed(req):
                 if req.resource_type == "script" and req.url not in scripts:

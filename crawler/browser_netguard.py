@@ -148,10 +148,17 @@ class GuardProxy:
         return None
 
 
+# the header on every answer the proxy makes itself: a 502 from here is the audit's network failing
+# to reach the host, not the host answering 502 (crawler/browser.py records it as a failed request)
+PROXY_HEADER = "X-Zwgk-Proxy"
+
+
 async def _answer(writer, status: int, text: str):
     body = text.encode("utf-8")
     reason = {400: "Bad Request", 403: "Forbidden", 502: "Bad Gateway"}[status]
+    kind = {403: "refused", 502: "unreachable"}.get(status, "bad-request")
     writer.write(f"HTTP/1.1 {status} {reason}\r\nContent-Type: text/plain; charset=utf-8\r\n"
+                 f"{PROXY_HEADER}: {kind}\r\n"
                  f"Content-Length: {len(body)}\r\nConnection: close\r\n\r\n".encode() + body)
     await writer.drain()
 

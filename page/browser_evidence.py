@@ -9,6 +9,7 @@ did not run for this unit (then it says `unknown`).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 from typing import Optional
 
 
@@ -157,6 +158,15 @@ class PageEvidence:
     @property
     def ok(self) -> bool:
         return self.status is not None and 200 <= self.status < 400 and not self.error
+
+    def unloaded_scripts(self, keys=()) -> list:
+        """Scripts of the page's own host, or whose address has one of `keys` (toolbar names),
+        whose request failed outright (no HTTP answer: the audit's network, a dropped connection):
+        behaviour they would add was not tested. A 404 is the site's own answer; an analytics
+        script on another host that the audit cannot reach says nothing of the page."""
+        own = urlsplit(self.final_url or self.url).hostname
+        return [s for s in self.scripts if s.status is None
+                and (urlsplit(s.url).hostname == own or any(k.lower() in s.url.lower() for k in keys))]
 
 
 @dataclass

@@ -174,3 +174,18 @@ def test_find_chromium_follows_the_contract_order(tmp_path):
         assert "apt-get install" in why
     else:
         assert os.access(path, os.X_OK)
+
+
+def test_dead_entry_with_scripts_that_never_arrived_is_unknown():
+    """The site's own script, or a toolbar script, failed outright (no HTTP answer): the entry's
+    code may be there. An analytics script on another host does not count, nor does a 404."""
+    lost = ScriptLoad(HOME + "js/common.js", None, "net::ERR_EMPTY_RESPONSE")
+    analytics = ScriptLoad("https://hm.baidu.com/hm.js?1", None, "net::ERR_NAME_NOT_RESOLVED")
+    gone = ScriptLoad(HOME + "js/common.js", 404)
+    for scripts, status in (([lost], "unknown"), ([analytics], "fail"), ([gone], "fail")):
+        page = home_ev(entries=[Entry("无障碍浏览", "#wza")], entry_click=ClickResult("无障碍浏览", "#wza"),
+                       scripts=scripts)
+        assert [f.status for f in run(accessibility_toolbar, site_with(page))] == [status], scripts
+        page.font_toggle = FontToggle("长者模式", "#elder", 14, 14, via="点击“长者模式”")
+        font = [f for f in run(elderly_friendly, site_with(page)) if "字号" in f.message]
+        assert [f.status for f in font] == [status], scripts

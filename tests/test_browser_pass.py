@@ -214,3 +214,33 @@ def test_rendering_keeps_the_sites_traps_and_plan_skipped_links(tmp_path):
         assert after.why_unseen(server.url + "refused.html") == before.why_unseen(server.url + "refused.html")
     finally:
         server.stop()
+
+
+def test_an_entry_whose_scripts_never_arrived_is_unknown_not_dead(tmp_path):
+    """A 无障碍 entry whose code is in a script the audit could not fetch: the site's own
+    /js/wza.js drops the connection, and the toolbar script on a host the audit's network cannot
+    reach (no DNS in the suite) gets the guard proxy's own 502. Neither is the site answering:
+    the toolbar is unknown, never "dead" or "加载失败（HTTP 502）"; a 404 would still be the site's."""
+    from tests.webkit import Routes
+    home = ("<html lang='zh-CN'><head><meta charset='utf-8'><title>某区人民政府</title>"
+            "<script src='/js/wza.js'></script>"
+            "<script src='http://wza.unreachable.gov.cn/cniil_wza/aria.js'></script></head><body>"
+            "<div class='header'><a id='wza' href='javascript:void(0)' onclick='window.wzaOpen && wzaOpen()'>无障碍浏览</a>"
+            "<a id='elder' href='javascript:void(0)' onclick='window.elderMode && elderMode()'>长者模式</a></div>"
+            + "<p>政务公开信息。</p>" * 40 + "</body></html>")
+    with Routes({"/": home}, drop_missing=True) as srv:
+        unit = {"name": "dropped", "type": "county", "url": srv.url}
+        sites = {"dropped": fetch_site(srv.url, unit)}
+        pool = BrowserPool(CHROMIUM, BrowserSettings(sample_size=1), tmp_path)
+        browser, why = browser_pass(pool, "", [unit], sites, {"dropped": {}}, load_rulebook("jiangmen-2022"), run_id=1)
+        assert browser is pool, why
+    site = sites["dropped"]
+    scripts = {s.url: s for s in site.browser.home.scripts}
+    toolbar = scripts["http://wza.unreachable.gov.cn/cniil_wza/aria.js"]
+    assert toolbar.status is None and "巡检网络无法连接" in toolbar.error, toolbar
+    assert scripts[srv.url + "js/wza.js"].status is None
+    findings = run(accessibility_toolbar, site)
+    assert "fail" not in statuses(findings), [(f.status, f.message) for f in findings]
+    assert any(f.status == "unknown" and "未能加载" in f.message for f in findings)
+    font = [f for f in run(elderly_friendly, site) if "字号" in f.message]
+    assert not font or font[0].status == "unknown", [(f.status, f.message) for f in font]
