@@ -441,6 +441,12 @@ class Site:
                 robots += 1
         if ok == 0 and broken + robots == len(links):
             return f"首页的 {len(links)} 个本站链接都打不开（{broken} 个不存在，{robots} 个被 robots.txt 禁止）"
+        if ok == 0:
+            # nothing beyond the start page was seen, whatever stopped it (timeouts, refused
+            # connections, the budget): the rest of the site is unknown, not absent
+            other = len(links) - broken - robots
+            return (f"首页的 {len(links)} 个本站链接一个也没有抓取到（{broken} 个不存在，{robots} 个被 robots.txt 禁止，"
+                    f"{other} 个未能抓取），只看到了首页")
         if (broken + robots) >= max(2, 0.5 * len(links)) and ok < 0.5 * len(links):
             return (f"首页的 {len(links)} 个本站链接中 {broken + robots} 个打不开（{broken} 个不存在，"
                     f"{robots} 个被 robots.txt 禁止），网站大部分页面看不到")

@@ -129,3 +129,22 @@ def test_a_start_page_that_names_itself_an_article_in_its_metadata_is_no_home_pa
     assert result.status == status, result.findings
     if status == "unknown":
         assert "是一篇文章" in result.findings[0].message
+
+
+def test_a_home_page_whose_every_link_failed_to_fetch_gives_no_site_wide_absence_fail():
+    """Timeouts and dropped connections on every link of the home page (not 404s: nothing was
+    answered): nothing beyond the home page was seen. What belongs on the home page is still
+    judged there."""
+    from tests.contentkit import run
+    from tests.sitekit import site, snapshot
+    from zwgk.checks.site import Site
+    nav = "".join(f'<li><a href="/c{i}/">栏目{i}</a></li>' for i in range(6))
+    home = f"<html><head><title>某区人民政府</title></head><body><ul class='nav'>{nav}</ul>{'<p>正文</p>' * 30}</body></html>"
+    snaps = [snapshot("http://x.gov.cn/", home)] + [
+        snapshot(f"http://x.gov.cn/c{i}/", "", status=None, depth=1, error="连接被重置") for i in range(6)]
+    s = Site("http://x.gov.cn/", snaps)
+    column = run("column_present", s, {"names": ["营商环境"]})
+    assert column.status == "unknown", column.findings
+    assert "一个也没有抓取到" in column.findings[0].message or "未能抓取" in column.findings[0].message
+    assert s.thin_crawl() and "一个也没有抓取到" in s.thin_crawl()
+    assert run("accessibility_entry", site({"http://x.gov.cn/": home})).status == "fail"
