@@ -384,10 +384,11 @@ class Site:
 
     def thin_crawl(self, home_only: bool = False) -> str:
         """Why this crawl saw too little for an absence to be a fact (Chinese), or "": the start
-        page is an article rather than a home page, or its content is in frames or made by
-        scripts; and, for what should be somewhere on the site (not home_only), the home page links
-        to nothing zwgk could follow, or most of what it links to answered 404 or was forbidden by
-        robots.txt."""
+        page is an article rather than a home page (by its address or its ArticleTitle), or its
+        content is in frames or made by scripts; and, for what should be somewhere on the site (not
+        home_only), the home page links to nothing zwgk could follow (no link, or every link outside
+        the unit's scope), none of its own links was fetched, or most of them answered 404 or were
+        forbidden by robots.txt."""
         if self._thin is None:
             self._thin = (self._home_reason(), self._site_reason())
         home, site = self._thin
