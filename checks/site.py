@@ -411,7 +411,12 @@ class Site:
         than the site or its home page), whatever its address: site-copies and CMSs with plain
         addresses (/2188837/index.html, /tzgg/562718.htm) still say so."""
         title = norm(page.meta.get("ArticleTitle", ""))
-        return bool(title) and title not in (norm(page.meta.get("SiteName", "")), "首页", "网站首页")
+        if not title or title.endswith(("首页", "主页")):
+            return False
+        site = norm(page.meta.get("SiteName", ""))
+        # a home page that fills ArticleTitle with the site's name (江门市人民政府门户网站, …网站)
+        return not (site and (title == site or (title.startswith(site) and len(title) - len(site) <= 4)
+                              or (site.startswith(title) and len(site) - len(title) <= 4)))
 
     def _site_reason(self) -> str:
         home = self.home

@@ -116,7 +116,10 @@ def test_a_start_page_whose_every_link_leaves_the_scope_gives_no_site_wide_absen
 @pytest.mark.parametrize("article_title, status", [
     ("关于举办2024年度继续教育培训班的通知", "unknown"),   # www.wlmq.gov.cn/fjbm/llj/tzgg/562718.htm
     ("某区人民政府", "fail"),                          # the site's own name: still the home page
+    ("某区人民政府门户网站", "fail"),
+    ("某区人民政府网站首页", "fail"),
     ("首页", "fail"),
+    ("某区人民政府关于印发2024年政务公开工作要点的通知", "unknown"),   # names the site, and is a document
 ])
 def test_a_start_page_that_names_itself_an_article_in_its_metadata_is_no_home_page(article_title, status):
     from tests.contentkit import run
