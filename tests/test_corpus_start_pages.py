@@ -2,7 +2,7 @@
 unit, served alone on 127.0.0.1 with the rest of its site unreachable, in one `zwgk audit`: a
 webmaster who checks an article, or a crawl that got one page. Nothing zwgk did not see may fail.
 
-Before this test, the same run gave 157 fails on these 26 pages, 151 of them false: absence fails
+Before this test, the same run gave 158 fails on these 26 pages, 153 of them false: absence fails
 ("未发现栏目", "未找到年度报告") on pages that declare themselves articles only by ArticleTitle
 metadata or whose every link leads out of the unit's scope, the 首页更新 veto judged on an article's
 date, 首页元数据 judged on an article, 滇ICP备 and 粤公网安备号<a>…</a> footers not read, and a 政务服务
