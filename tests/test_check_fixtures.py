@@ -11,7 +11,7 @@ Each case is a folder tests/fixtures/checks/<check_id>/<case>/ holding the pages
     message: 未发现              # optional: text one such finding's message contains
     missing: [x.html]            # optional: pages linked that answer 404 (seen: broken links)
     unfetched: [x.html]          # optional: pages linked that could not be fetched (timed out)
-    shared: {index.html: corpus/kepu_content_1755244.html}
+    shared: {index.html: corpus/shared/kepu/kepu_content_1755244.html}
                                  # optional: pages taken from a file under tests/fixtures/ (real
                                  # pages used by several cases are stored once)
 """

@@ -17,7 +17,7 @@ def _one(html, url="http://x.gov.cn/zwgk/tzgg/index.html"):
 
 
 def test_info_box_of_real_pingtan_page():
-    s = site({PINGTAN: fixture("corpus", "pingtan_gfxwj_doc_79826.html")})
+    s = site({PINGTAN: fixture("corpus", "shared", "pingtan", "gfxwj_doc_79826_youxiao.html")})
     box = info_box(s, s.home)
     assert box.found
     assert box.validity == "有效"
@@ -118,7 +118,7 @@ def test_row_from_gkmlpt_mapping():
 
 
 def test_breadcrumb_of_real_page_and_of_a_location_bar():
-    s = site({PINGTAN: fixture("corpus", "pingtan_gfxwj_doc_79826.html")})
+    s = site({PINGTAN: fixture("corpus", "shared", "pingtan", "gfxwj_doc_79826_youxiao.html")})
     assert breadcrumb(s, s.home)[-1] == "行政规范性文件"
     s, p = _one('<div class="location">当前位置：<a href="/">首页</a> &gt; <a href="/zwgk/">政务公开</a> &gt; '
                 '<a href="/zwgk/tzgg/">通知公告</a> &gt; 正文</div>')

@@ -93,7 +93,7 @@ def test_a_real_document_page_taken_as_the_start_is_no_home_page_to_judge_absenc
     from tests.sitekit import FIXTURES, snapshot
     from zwgk.checks.site import Site
     url = "https://www.pingtan.gov.cn/zwgk/zfxxgk/gwhwj/hzgfxwj/201610/t20161026_79826.htm"
-    html = (FIXTURES / "corpus" / "pingtan_gfxwj_doc_79826.html").read_text(encoding="utf-8")
+    html = (FIXTURES / "corpus" / "shared" / "pingtan" / "gfxwj_doc_79826_youxiao.html").read_text(encoding="utf-8")
     s = Site(url, [snapshot(url, html)])
     result = run("column_present", s, {"names": ["粤港澳大湾区"], "where": "home"})
     assert result.status == "unknown" and "是一篇文章" in result.findings[0].message

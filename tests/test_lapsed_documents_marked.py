@@ -24,7 +24,7 @@ def test_fixture_cases_cover_pass_fail_unknown():
 
 
 def test_real_repeal_notice_body_is_not_a_lapsed_mark():
-    s = site({PINGTAN: fixture("corpus", "pingtan_gfxwj_doc_79826.html")})
+    s = site({PINGTAN: fixture("corpus", "shared", "pingtan", "gfxwj_doc_79826_youxiao.html")})
     state, evidence = page_marking(s, s.home, P)
     assert state == "says_valid" and "有效" in evidence
 

@@ -131,7 +131,7 @@ def test_real_nfra_page_its_sidebar_of_messages_is_no_message_and_no_list_of_row
     """The nfra page (rendered by AngularJS) shows four 政务咨询 messages in its navigation
     panel: 留言时间 in sibling spans, no link, no status. They are neither this page's message
     nor list rows, and the box its 政务咨询 tab links to was not fetched: unknown, never fail."""
-    s = Site(NFRA, [snapshot(NFRA, fixture("corpus", "nfra_page_source_debug.html"))])
+    s = Site(NFRA, [snapshot(NFRA, fixture("corpus", "shared", "nfra", "page_source_debug.html"))])
     facts = page_message(s, s.home, WORDS)
     assert not facts.is_message and facts.asked is None
     assert not any("请问" in r.title for r in list_rows(s, s.home))
@@ -146,7 +146,7 @@ GZNS = "http://www.gzns.gov.cn/"
 def test_real_gzns_page_a_box_on_the_provincial_platform_is_unknown():
     """广州市南沙区's page links 区长信箱 to the provincial 网上信访 platform (ts.gdwsxf.gd.gov.cn),
     as Guangdong districts do, and 民意征集 to its own site (not fetched here)."""
-    html = fixture("corpus", "gzns_zwdt_20240605_tongjiju_peixun.html")
+    html = fixture("corpus", "shared", "realpages", "www.gzns.gov.cn", "inferred", "zwdt_20240605_tongjiju_peixun.html")
     s = Site(GZNS, [snapshot(GZNS, html)])
     result = judge(s)
     messages = [f.message for f in result.findings]

@@ -35,7 +35,7 @@ def test_real_document_page_records_metadata_links_and_their_positions():
     # pingtan.gov.cn 行政规范性文件 page (tests/fixtures/corpus/PROVENANCE.md)
     url = "https://www.pingtan.gov.cn/zwgk/zfxxgk/gwhwj/hzgfxwj/201610/t20161026_79826.htm"
     spider = make_spider("https://www.pingtan.gov.cn/")
-    [snap], requests = parse(spider, file_response(FIXTURES / "corpus" / "pingtan_gfxwj_doc_79826.html", url, depth=2))
+    [snap], requests = parse(spider, file_response(FIXTURES / "corpus" / "shared" / "pingtan" / "gfxwj_doc_79826_youxiao.html", url, depth=2))
     assert snap.meta["PubDate"] == "2016-10-26 17:06" and snap.meta["ColumnName"]
     positions = {link.position for link in snap.links}
     assert {"nav", "footer", "body"} <= positions, positions
