@@ -136,13 +136,31 @@ def check(site, params, ctx):
         how = f"链接 {origin[0]} 重定向到" if kind == "redirect" else "链接指向"
         where = "；".join(f"{p}（链接文字“{t[:30]}”）" for p, t in places[:3])
         more = f" 等 {len(places)} 处" if len(places) > 3 else ""
-        findings.append(Finding(status, f"页面{how}内网地址 {target}（{why}）：{note}", url=places[0][0],
-                                evidence=f"链接所在页面：{where}{more}"))
-    findings.sort(key=lambda f: f.status != "fail")
-    cap = params["max_findings"]
-    yield from findings[:cap]
-    if len(findings) > cap:
-        rest = findings[cap:]
-        yield Finding("fail" if any(f.status == "fail" for f in rest) else "warn",
+        finding = Finding(status, f"页面{how}内网地址 {target}（{why}）：{note}", url=places[0][0],
+                          evidence=f"链接所在页面：{where}{more}")
+        findings.append(((status != "fail", _KINDS.index(kind), target), finding, target))
+    shown, rest = _within_cap(sorted(findings, key=lambda f: f[0]), params["max_findings"])
+    yield from (f for _, f, _ in shown)
+    if rest:
+        yield Finding("fail" if any(f.status == "fail" for _, f, _ in rest) else "warn",
                       f"另有 {len(rest)} 个内网地址链接未逐一列出", url=site.home.final_url,
-                      evidence="；".join(f.message for f in rest[:5])[:500])
+                      evidence="未列出的地址：" + "；".join(t for _, _, t in rest)[:1500])
+
+
+_KINDS = ["link", "redirect", "dns"]
+
+
+def _within_cap(findings: list, cap: int) -> tuple[list, list]:
+    """(shown, not shown): fails first, but every (status, kind) group keeps at least one place
+    within the cap, so a page full of written links does not hide the redirects; the order is the
+    same every night, not the crawl's."""
+    if len(findings) <= cap:
+        return findings, []
+    heads = [i for i, ((status, kind, _), *_) in enumerate(findings)
+             if i == 0 or findings[i - 1][0][:2] != (status, kind)]
+    keep = set(heads[:cap])
+    for i in range(len(findings)):
+        if len(keep) >= cap:
+            break
+        keep.add(i)
+    return [f for i, f in enumerate(findings) if i in keep], [f for i, f in enumerate(findings) if i not in keep]

@@ -53,3 +53,17 @@ def test_a_public_page_linking_into_the_intranet_fails_and_findings_are_capped()
     assert result.status == "fail"
     assert len(result.findings) == 6 and "另有 25 个" in result.findings[-1].message
     assert all(f.url == HOME for f in result.findings)
+    assert "10.0.29.1" in result.findings[-1].evidence          # the unlisted ones are still named
+
+
+def test_the_cap_keeps_a_redirect_among_many_written_links_in_an_order_not_the_crawls():
+    start, target = HOME + "zwgk/index.html", "http://192.168.1.20/login"
+    refused = snapshot(start, "", status=None, depth=1, referer=HOME, final_url=target, redirects=(start,),
+                       error=f"{REFUSED}：{target}（192.168.1.20 是私有地址（192.168.0.0/16）；经重定向，原链接 {start}）")
+    links = [(f"http://10.0.{i}.1/", f"系统{i}") for i in range(30)]
+    verdicts = [run("intranet_links", Site(HOME, [_home(*order, (start, "政务公开")), refused]), {"max_findings": 5})
+                for order in (links, links[::-1])]
+    for result in verdicts:
+        assert result.status == "fail" and len(result.findings) == 6, result.findings
+        assert any(f.status == "warn" and target in f.message for f in result.findings[:5]), result.findings
+    assert [f.message for f in verdicts[0].findings] == [f.message for f in verdicts[1].findings]
