@@ -16,6 +16,7 @@ from zwgk.checks import (
     https_security,
     intranet_links,
     lapsed_documents_marked,
+    map_review_number,
     messages_answered,
     page_metadata,
     personal_data_exposed,
@@ -52,5 +53,6 @@ CHECKS = {module.ID: module for module in (
     spam_links,
     public_consultation,
     gazette_issues,
+    map_review_number,
     column_contents,
 )}

@@ -6,6 +6,7 @@ import pandas as pd
 import pytest
 
 from tests.reportkit import BOOK, add_run, rr
+from zwgk.checks.rulebook import load_rulebook, resolve_rulebook_path
 from zwgk.publish import cards_for_run
 from zwgk.reports.html import write_site
 from zwgk.storage.database import Store
@@ -67,12 +68,44 @@ def test_the_ledger_says_how_deep_and_by_when(site, fmt):
     assert item58["检查深度"] == "时效" and "1月31日前" in item58["时限"]
 
 
+def _book_without_the_map_rule(root):
+    """The bundled rulebook as it was before item 44 had a rule: the item says 暂未实现 and why
+    (every item of the bundled book now has a rule or a reason it has none)."""
+    text = resolve_rulebook_path("jiangmen-2022").read_text(encoding="utf-8")
+    start = text.index("  - id: map-images-review-number")
+    text = text[:start] + text[text.index("  - id:", start + 10):]
+    item = "\n  44:\n"
+    at = text.index("\n", text.index("    responsible:", text.index(item))) + 1
+    text = text[:at] + '    not_implemented: "印在地图图面上的审图号须识别图片文字，尚未实现"\n' + text[at:]
+    path = root / "book.yaml"
+    path.write_text(text, encoding="utf-8")
+    return load_rulebook(str(path))
+
+
+@pytest.fixture(scope="module")
+def site_before_the_map_rule(tmp_path_factory):
+    root = tmp_path_factory.mktemp("ledger-44")
+    store = Store(f"sqlite:///{root}/zwgk.db")
+    run = add_run(store, "2023-03-15", {XH: {"type": "county", "url": "https://www.xinhui.gov.cn/",
+                                             "results": [rr("page-metadata", "pass")]}})
+    cards, reachable = cards_for_run(store, run)
+    write_site(root / "site", cards, run, "jiangmen-2022", "2023-03-15", reachable=reachable,
+               book=_book_without_the_map_rule(root), history=build_history(store, run))
+    return root / "site"
+
+
 @pytest.mark.parametrize("fmt", ["xlsx", "csv", "html"])
-def test_not_implemented_is_kept_apart_from_not_checkable(site, fmt):
-    ledger = _formats(site)[fmt]
+def test_not_implemented_is_kept_apart_from_not_checkable(site_before_the_map_rule, fmt):
+    ledger = _formats(site_before_the_map_rule)[fmt]
     assert _row(ledger, 7)["状态"] == "不可机器检查"
     item44 = _row(ledger, 44)
     assert item44["状态"] == "暂未实现" and "审图号" in item44["证据"]
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "csv", "html"])
+def test_item_44_has_its_rule_in_the_bundled_book(site, fmt):
+    item44 = _row(_formats(site)[fmt], 44)            # no result in this audit: the book says
+    assert item44["状态"] == "本次无适用单位" and item44["检查深度"] == "内容核验"
 
 
 @pytest.mark.parametrize("fmt", ["xlsx", "csv", "html"])
