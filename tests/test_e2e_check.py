@@ -47,6 +47,7 @@ PROBLEM_RULES = {
     "gazette-issue-missing": "gazette-issues-complete",
     "stale-column-agricultural-subsidies": "agricultural-subsidies-updated",
     "subject-list-missing": "public-enterprises-subject-list",
+    "map-review-number-missing": "map-images-review-number",
 }
 
 

@@ -372,5 +372,6 @@ def _static_files() -> dict:
         "/images/red.png": _png(55, 68, (204, 0, 0)),
         "/images/gaba.png": _png(20, 20, (230, 200, 120)),
         "/images/jiucuo.png": _png(110, 55, (200, 40, 40)),
+        "/images/xhq-map.png": _png(120, 90, (150, 190, 150)),
         "/favicon.ico": _png(16, 16, (204, 0, 0)),
     }

@@ -220,6 +220,9 @@ def _county_depth_problems() -> dict:
         "subject-list-missing": {
             "url": "/zwgk/zfxxgk/ggqsydw/",
             "detail": "公共企事业单位信息公开专栏没有适用主体清单（只有各企业的信息公开条目）"},
+        "map-review-number-missing": {
+            "doc_id": _county.MAP_NEWS, "column": "/zwgk/zfxxgk/fdzdgknr/", "verdict": "warn",
+            "detail": "法定主动公开内容中的《新会区行政区划图》图片说明没有审图号"},
     }
 
 

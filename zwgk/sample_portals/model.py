@@ -110,6 +110,7 @@ class Article:
     message: Message | None = None   # a letter in a message box (kind "message")
     related: list = field(default_factory=list, repr=False)   # (label, Article) under the body
     tables: list = field(default_factory=list)        # tables under the body: rows, the first the header
+    figures: list = field(default_factory=list)       # images in the body: (image path, alt, caption)
     attachments: list = field(default_factory=list)   # Attachment files linked under the body
     column: "Column | None" = field(default=None, repr=False)
 

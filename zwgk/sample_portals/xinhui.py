@@ -26,6 +26,8 @@ CONSULTATION_FEEDBACK = 90209   # 采纳情况 of the 公交线路调整方案 c
 LATE_INTERPRETATION = 90210  # 规范性文件 whose 政策解读 the bad twin publishes 20 days after it
 GAZETTE_ISSUE = 90211        # 政府公报 as_of.year-1 年第2期 (missing from the bad twin's list)
 SUBJECT_LIST = 90212         # 公共企事业单位信息公开适用主体清单 (missing from the bad twin's column)
+MAP_NEWS = 90213             # 新会区行政区划图: its caption's 审图号 (left out by the bad twin)
+MAP_NUMBER = "审图号：粤S（2023）012号"
 
 COUNTY = "江门市新会区人民政府"
 OFFICE = "江门市新会区人民政府办公室"
@@ -165,6 +167,10 @@ def site(as_of) -> Site:
         news(as_of, 35, "新会区人民政府机构职能", source=OFFICE),
         news(as_of, 60, "新会区本级财政预算决算", source="江门市新会区财政局"),
         news(as_of, 95, "新会区人民政府工作报告", source=OFFICE),
+        with_id(MAP_NEWS, Article(
+            title="新会区行政区划图（标准版）", published=ago(as_of, 75), source="江门市新会区自然资源局",
+            body=["新会区标准地图由江门市新会区自然资源局编制，供社会公众免费浏览、下载使用。"],
+            figures=[("/images/xhq-map.png", "新会区行政区划图", f"新会区行政区划图　{MAP_NUMBER}")])),
     ])
     s.add_column(Column(x + "gfxwj/", "规范性文件", parent=x, style="table", page_size=5), [
         document(as_of, 12, "江门市新会区人民政府关于印发新会区村级工程建设项目管理办法的通知",
@@ -537,6 +543,13 @@ def _no_subject_list(s, as_of):
     s.remove_article(s.article(SUBJECT_LIST))
 
 
+# ---- item 44 (审图号) ---------------------------------------------------------------------------
+def _map_number_missing(s, as_of):
+    """The 行政区划图 is published with a caption that gives no 审图号."""
+    article = s.article(MAP_NEWS)
+    article.figures = [(src, alt, caption.replace(MAP_NUMBER, "").strip()) for src, alt, caption in article.figures]
+
+
 PLANTS = {
     "column-missing-standard-catalog": _no_standard_catalog,
     "accessibility-script-404": _toolbar_script_404,
@@ -559,4 +572,5 @@ PLANTS = {
     "gazette-issue-missing": _gazette_issue_missing,
     "stale-column-agricultural-subsidies": _stale_subsidies,
     "subject-list-missing": _no_subject_list,
+    "map-review-number-missing": _map_number_missing,
 }
