@@ -9,7 +9,8 @@ own alt/title, or anywhere in the page's text: GS(2019)1822号, GS京(2022)1061�
 Never a map: 站点地图/网站地图 and links to map services (百度地图, 天地图 …: the service prints
 its own number), 导览图, 景区图, 街区图, 地铁和公交线路图, 平面图, 流程图, 效果图 (simple maps and
 drawings need no review: 《地图审核管理规定》第六条), icons (width or height under `min_px`),
-and images in the header, navigation or footer. An image used on several pages is one finding.
+images that link to the site map or a map service, and images in the header, navigation or
+footer. An image used on several pages is one finding.
 
 Why only a warn by default: the number is often printed on the map itself, which zwgk cannot
 read without OCR; a caption or page without it is a lead for the 自然资源部门's review that plan
@@ -57,6 +58,8 @@ _NUMBER = re.compile(rf"(?:GS|[{_PROVINCES}]\s*S)\s*[{_PROVINCES}]?\s*[(\[〔【
                      r"\s*\d{1,6}(?:\s*-\s*\d{1,6})?\s*号", re.I)
 _LABELLED = re.compile(r"审图号\s*[:：]?\s*\S{0,6}\d")
 _CAPTION_CHARS = 60
+# an image that links to the site map or to a map service is a button, not a published map
+_MAP_BUTTON = re.compile(r"sitemap|wzdt|zddt|map\.baidu\.|amap\.com|map\.qq\.com|tianditu", re.I)
 
 
 def review_number(text: str) -> str:
@@ -119,6 +122,9 @@ def _maps_on(page, doc, params):
         src = urljoin(page.final_url, raw)
         if _too_small(img, params["min_px"]) or is_hidden(img) or position_of(img) != "body":
             continue
+        link = next(img.iterancestors("a"), None)
+        if link is not None and _MAP_BUTTON.search(link.get("href") or ""):
+            continue
         own = [fold(img.get("alt") or ""), fold(img.get("title") or ""), _file_label(src)]
         captions = _caption(img)
         texts = [t for t in own + captions if t]
@@ -136,7 +142,7 @@ def _maps_on(page, doc, params):
 
 
 def check(site, params, ctx):
-    found: dict[str, tuple] = {}            # src -> (label, number, [pages])
+    found: dict[str, list] = {}             # src -> [label, number, [pages]]
     pages = site.pages
     for page in pages:
         doc = site.doc(page)

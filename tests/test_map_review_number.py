@@ -77,3 +77,14 @@ def test_a_map_used_on_several_pages_is_one_finding_naming_them():
     [finding] = result.findings
     assert result.status == "warn" and finding.url == home and "等 3 个页面" in finding.evidence
     assert "http://www.x.gov.cn/u/map.jpg" in finding.evidence
+
+
+def test_the_decoys_beside_the_unnumbered_map_draw_nothing():
+    """The warn case's page also holds a 公交线路图, a 平面图, a 地图 button to the site map and a
+    map-service icon: only the planning map is a finding."""
+    import yaml
+
+    from tests.test_check_fixtures import ROOT, build_site
+    case = ROOT / "map_review_number" / "warn-map-without-number"
+    result = run("map_review_number", build_site(case, yaml.safe_load((case / "expect.yaml").read_text("utf-8"))))
+    assert [f.evidence.split("，")[0] for f in result.findings] == ["图片 http://fixture.test/uploads/W020230512381.jpg"]
