@@ -10,6 +10,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
+from tests.services import fresh_postgres
 from tests.webkit import zwgk
 from zwgk.storage.database import Store
 
@@ -80,19 +81,20 @@ class _Handler(BaseHTTPRequestHandler):
             self.wfile.write(data)
 
 
-def audit(tmp_path, server, env=None, *options):
+def audit(tmp_path, server, env=None, *options, db=None):
+    db = db or f"sqlite:///{tmp_path}/z.db"
     (tmp_path / "units.yaml").write_text(
         f"units:\n  - {{name: 测试单位, type: department, url: '{server.url}'}}\n", encoding="utf-8")
     saved = dict(os.environ)
     os.environ.update(env or {})
     try:
         proc = zwgk("audit", "--units", str(tmp_path / "units.yaml"), "--as-of", AS_OF, "--no-browser",
-                    "--db", f"sqlite:///{tmp_path}/z.db", "--out", str(tmp_path / "out"), *options)
+                    "--db", db, "--out", str(tmp_path / "out"), *options)
     finally:
         os.environ.clear()
         os.environ.update(saved)
     assert proc.returncode in (0, 1), proc.stderr[-3000:]
-    store = Store(f"sqlite:///{tmp_path}/z.db")
+    store = Store(db)
     run_id = store.latest_complete_run("audit")["id"]
     return run_id, store
 
@@ -191,3 +193,13 @@ def test_pages_of_older_audits_are_pruned_and_their_results_kept(server, tmp_pat
     assert (tmp_path / "r1" / "index.html").exists()
     audit(tmp_path, server, None, "--keep-pages", "0")                 # 0: nothing is deleted
     assert len(store.load_pages(3, "测试单位")) > 0
+
+
+def test_pruning_works_the_same_on_postgresql(server, tmp_path):
+    """The nightly database of a distributed audit is PostgreSQL: the same --keep-pages there."""
+    db = fresh_postgres()
+    for _ in range(3):
+        run, store = audit(tmp_path, server, None, "--keep-pages", "2", db=db)
+    assert run == 3 and store.engine.dialect.name == "postgresql"
+    assert [len(store.load_pages(r, "测试单位")) > 0 for r in (1, 2, 3)] == [False, True, True]
+    assert verdicts(store, 1) == verdicts(store, 3) and len(store.unit_rows(1)) == 1
