@@ -1,6 +1,6 @@
 """The six parts of the 2021 年报 template, matched by meaning on real reports (issue 15, class 3).
 
-Real material only: the corpus's nine 年报 texts (tests/fixtures/corpus/annual_reports, with the
+Real material only: the corpus's nine 年报 texts (listed in tests/fixtures/corpus/annual_reports, with the
 parts each holds written down before the matcher ran: expected.yaml), and 平潭综合实验区's full
 2024 report (www.pingtan.gov.cn) with one of its headings reworded, renumbered or cut out in the
 wordings other real reports use (61.150.65.235's 存在问题及改进情况, shanghai.gov.cn's
