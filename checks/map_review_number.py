@@ -58,6 +58,7 @@ _NUMBER = re.compile(rf"(?:GS|[{_PROVINCES}]\s*S)\s*[{_PROVINCES}]?\s*[(\[〔【
                      r"\s*\d{1,6}(?:\s*-\s*\d{1,6})?\s*号", re.I)
 _LABELLED = re.compile(r"审图号\s*[:：]?\s*\S{0,6}\d")
 _CAPTION_CHARS = 60
+_SRC_ATTRS = ("data-original", "data-src", "_src", "original", "src")
 # an image that links to the site map or to a map service is a button, not a published map
 _MAP_BUTTON = re.compile(r"sitemap|wzdt|zddt|map\.baidu\.|amap\.com|map\.qq\.com|tianditu", re.I)
 
@@ -116,7 +117,8 @@ def _maps_on(page, doc, params):
     """(src, label, number) of each image the page calls a map."""
     page_number = None
     for img in doc.iter("img"):
-        raw = (img.get("src") or img.get("data-src") or "").strip()
+        # lazy-loading CMSs put a shared placeholder in src and the image in data-original/_src
+        raw = next((v.strip() for v in map(img.get, _SRC_ATTRS) if v and v.strip()), "")
         if not raw or raw.startswith("data:"):
             continue
         src = urljoin(page.final_url, raw)

@@ -88,3 +88,12 @@ def test_the_decoys_beside_the_unnumbered_map_draw_nothing():
     case = ROOT / "map_review_number" / "warn-map-without-number"
     result = run("map_review_number", build_site(case, yaml.safe_load((case / "expect.yaml").read_text("utf-8"))))
     assert [f.evidence.split("，")[0] for f in result.findings] == ["图片 http://fixture.test/uploads/W020230512381.jpg"]
+
+
+def test_lazy_loaded_maps_are_told_apart_by_their_real_address():
+    home = "http://www.x.gov.cn/"
+    body = "".join(f'<p><img src="/images/loading.gif" data-original="/u/{n}.jpg" alt="{n}镇地图"></p>'
+                   for n in ("甲", "乙"))
+    result = run("map_review_number", Site(home, [snapshot(home, f"<html><body>{body}</body></html>")]))
+    assert sorted(f.evidence.split("，")[0] for f in result.findings) == [
+        "图片 http://www.x.gov.cn/u/乙.jpg", "图片 http://www.x.gov.cn/u/甲.jpg"]
