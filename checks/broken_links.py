@@ -174,6 +174,9 @@ def check(site, params, ctx):
         yield from _external(site, params)
         return
     problems, checked = _internal(site, params)
+    # fails first, then by address: the cap never hides a 404 behind timeouts, and the same
+    # problems are listed every night whatever order the crawl fetched them in
+    problems.sort(key=lambda p: (p[0] != "fail", p[1].url))
     for status, snap, message, what in problems[:params["max_findings"]]:
         yield Finding(status, message, url=snap.url, evidence=_evidence(site, snap, what))
     extra = problems[params["max_findings"]:]

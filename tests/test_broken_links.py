@@ -38,6 +38,19 @@ def test_5xx_warns_unless_the_rulebook_says_fail():
     assert run("broken_links", _site(503), {"fail_on_5xx": True}).status == "fail"
 
 
+def test_the_cap_lists_the_404s_before_the_timeouts_in_any_crawl_order():
+    pages = [f"{HOME}p{i}.html" for i in range(8)]
+    home = snapshot(HOME, "<html><body>" + "".join(f'<a href="{u}">第{i}篇</a>' for i, u in enumerate(pages))
+                    + "</body></html>")
+    snaps = [snapshot(u, "", status=None if i < 6 else 404, depth=1, referer=HOME,
+                      error="请求超时" if i < 6 else "") for i, u in enumerate(pages)]
+    results = [run("broken_links", Site(HOME, [home, *order]), {"max_findings": 3}) for order in (snaps, snaps[::-1])]
+    for result in results:
+        assert [f.status for f in result.findings[:3]] == ["fail", "fail", "warn"], result.findings
+        assert result.findings[3].message.startswith("另有 5 个")
+    assert [f.url for f in results[0].findings] == [f.url for f in results[1].findings]
+
+
 def test_timeouts_warn_and_robots_refusals_are_not_broken():
     assert run("broken_links", _site(error="请求超时")).status == "warn"
     assert run("broken_links", _site(error="robots.txt 禁止抓取")).status == "pass"
