@@ -145,7 +145,8 @@ TJJ_REPORT = BMXXGKNB + "1906985018193408001.html"
 
 
 def _tjj_site(unit, list_title):
-    text = fixture("corpus", "annual_reports", "61.150.65.235_1906985018193408001.html.excerpt.txt")
+    text = fixture("corpus", "shared", "realpages", "61.150.65.235", "zfxxgk", "zfxxgknb", "bmxxgknb",
+                   "1906985018193408001.html.excerpt.txt")
     body = "".join(f"<p>{escape(line)}</p>" for line in text.splitlines())
     channel = "http://61.150.65.235/bmpd/tjj/"
     snaps = [snapshot(channel, kit.home_page([("通知公告", channel + "tzgg/")])),
