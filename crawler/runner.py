@@ -37,6 +37,7 @@ class CrawlOutcome:
     close_reason: str = ""       # Scrapy's: finished, closespider_timeout, shutdown …
     error: str = ""              # why the crawl itself failed (Chinese), "" if it ran
     host_stopped: str = ""       # why the unit's host was stopped mid-crawl (crawler/backoff.py)
+    moved_to: str = ""           # the scope the start URL's redirect moved the crawl to, or ""
 
 
 def scrapy_settings(overrides: dict | None = None) -> Settings:
@@ -130,6 +131,7 @@ def crawl_units(units: list[dict], keywords, max_pages: int, on_snapshot=None,
             outcome.budget_refused = list(spider.budget.refused)
             outcome.external_skipped = spider.external_skipped
             outcome.traps = list(getattr(spider, "traps", []))
+            outcome.moved_to = getattr(spider, "moved_to", "")
         if crawler.stats is not None:
             outcome.host_stopped = crawler.stats.get_value("zwgk/host_stopped") or ""
         if progress:

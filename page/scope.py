@@ -106,6 +106,44 @@ class Scope:
 
 
 
+# Second-level suffixes under which a registrable domain has three labels (jiangmen.gov.cn).
+_SECOND_LEVEL = {"gov.cn", "com.cn", "org.cn", "net.cn", "edu.cn", "ac.cn"}
+_HOME_FILE = re.compile(r"^(?:index|default|main|home|portal)\.[a-z]{2,5}$", re.I)
+
+
+def _site_name(host: str) -> str:
+    """The registrable part of a host name (jiangmen.gov.cn of www.jiangmen.gov.cn); an address
+    literal is its own."""
+    host = host.lower().rstrip(".")
+    if not host or host.replace(".", "").isdigit() or ":" in host:
+        return host
+    labels = host.split(".")
+    keep = 3 if ".".join(labels[-2:]) in _SECOND_LEVEL else 2
+    return ".".join(labels[-keep:])
+
+
+def moved_start(start_url: str, final_url: str, scope: "Scope") -> str:
+    """The URL the unit's site now starts at, when its start URL redirected out of its scope to
+    a home page of the same site under another name (jiangmen.gov.cn → www.jiangmen.gov.cn,
+    /index.html on another port, a new path for the same portal), else "". A redirect to
+    another site, or to a page that is no home page (a login, an SSO ticket, an article), moves
+    nothing: what is there is not the unit's site, and the thin crawl says so."""
+    if not final_url or final_url in scope:
+        return ""
+    try:
+        start, final = urlsplit(start_url), urlsplit(final_url)
+    except ValueError:
+        return ""
+    if final.scheme not in ("http", "https") or final.query:
+        return ""
+    if _site_name(start.hostname or "") != _site_name(final.hostname or ""):
+        return ""
+    name = posixpath.basename(final.path or "/")
+    if name and not _HOME_FILE.match(name):
+        return ""
+    return final_url
+
+
 class UnitPages:
     """Which fetches are a unit's own pages: what every page count shows (the progress line,
     the terminal summary, the scorecards), so that they agree. Every fetch in scope, except a

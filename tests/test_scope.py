@@ -1,5 +1,7 @@
 """Scope: a department channel under a path prefix never crawls its parent portal."""
-from zwgk.page.scope import Scope, normalise_url
+import pytest
+
+from zwgk.page.scope import Scope, moved_start, normalise_url
 
 
 def test_department_prefix_excludes_parent_portal():
@@ -29,3 +31,19 @@ def test_normalise_url_drops_sessions_and_fragments():
     assert normalise_url("HTTP://WWW.A.cn:80/x/y.html;jsessionid=AB12?id=3&PHPSESSID=9#top") == \
         "http://www.a.cn/x/y.html?id=3"
     assert normalise_url("https://a.cn") == "https://a.cn/"
+
+
+@pytest.mark.parametrize("start,final,moved", [
+    ("http://xinhui.gov.cn/", "http://www.xinhui.gov.cn/", "http://www.xinhui.gov.cn/"),
+    ("http://www.xinhui.gov.cn/", "https://xinhui.gov.cn/index.html", "https://xinhui.gov.cn/index.html"),
+    ("http://fgj.jiangmen.gov.cn/", "http://www.jiangmen.gov.cn/bmpd/fgj/", "http://www.jiangmen.gov.cn/bmpd/fgj/"),
+    ("http://www.jiangmen.gov.cn/", "http://www.jiangmen.gov.cn/zwgk/", ""),            # still in scope
+    ("http://www.xinhui.gov.cn/", "http://www.jiangmen.gov.cn/", ""),                  # another unit
+    ("http://www.xinhui.gov.cn/", "http://www.xinhui.com/", ""),                       # another domain
+    ("http://www.xinhui.gov.cn/", "http://sso.xinhui.gov.cn/login?service=x", ""),     # a login
+    ("http://www.xinhui.gov.cn/", "http://xinhui.gov.cn/cas/login", ""),
+    ("http://www.xinhui.gov.cn/", "http://xinhui.gov.cn/zwgk/202303/t20230301_1.html", ""),   # an article
+    ("http://10.0.0.5/", "http://10.0.0.6/", ""),                                       # two addresses
+])
+def test_a_start_url_moves_only_to_a_home_page_of_the_same_site(start, final, moved):
+    assert moved_start(start, final, Scope(start)) == moved

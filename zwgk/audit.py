@@ -55,14 +55,16 @@ def crawl_facts(outcome) -> dict:
     """What a Site needs besides the pages (stored with the unit, so a Site can be rebuilt from
     the database: the end of a distributed audit)."""
     return {"budget_refused": list(outcome.budget_refused), "external_skipped": outcome.external_skipped,
-            "traps": [list(t) for t in outcome.traps], "crawl_incomplete": _incomplete(outcome)}
+            "traps": [list(t) for t in outcome.traps], "crawl_incomplete": _incomplete(outcome),
+            "moved_to": outcome.moved_to}
 
 
 def build_site(unit: dict, snapshots, facts: dict) -> Site:
     """A unit's Site from its snapshots and its crawl facts: made here and nowhere else, so
     every Site of a unit — after the crawl, after rendering, rebuilt from the database — knows
     the same traps, refused links and reason the crawl ended."""
-    return Site(unit["url"], snapshots, scope=unit.get("scope"),
+    # a start URL that redirected within the same site moved the crawl's scope (moved_start)
+    return Site(unit["url"], snapshots, scope=unit.get("scope") or facts.get("moved_to") or None,
                 budget_refused=facts.get("budget_refused", []),
                 external_skipped=facts.get("external_skipped", 0), unit=unit,
                 traps=[tuple(t) for t in facts.get("traps", [])],

@@ -56,7 +56,7 @@ from zwgk.crawler.netguard import InternalAddressRefused, refusal_for
 from zwgk.page import gkmlpt
 from zwgk.page.html import extract
 from zwgk.page.netaddr import REFUSED_PREFIX
-from zwgk.page.scope import PLAN_SKIPPED, Scope, is_skippable, looks_like_trap, normalise_url, url_kind
+from zwgk.page.scope import PLAN_SKIPPED, Scope, is_skippable, looks_like_trap, moved_start, normalise_url, url_kind
 from zwgk.page.snapshot import PARSED_FIELDS, STORED_BLOB, Link, PageSnapshot
 
 _PAGINATION = re.compile(r"^(下一页|下页|后页|尾页|末页|上一页|首页|\d{1,3}|>|>>|»|next)$", re.I)
@@ -148,6 +148,8 @@ class PortalSpider(scrapy.Spider):
         # `report_column:`) is crawled as part of the unit: a second start URL and prefix.
         self.report_column = report_column or ""
         self.scope = Scope(start_url, scope, also=(self.report_column,))
+        self.scope_given = bool(scope)
+        self.moved_to = ""      # where the start URL redirected within the same site (moved_start)
         self.on_snapshot = on_snapshot             # called by the item pipeline, never here
         self._previous_pages = previous_pages
         self.budget = Budget(max_pages=max_pages)
@@ -515,6 +517,8 @@ class PortalSpider(scrapy.Spider):
 
     def parse_page(self, response):
         stored = response.meta.get("zwgk_stored")
+        if response.meta.get("zdepth") == 0:
+            self._follow_the_move(stored.final_url if stored is not None else response.url)
         if stored is not None:
             snapshot = self._stored_snapshot(stored)
             yield snapshot
@@ -567,6 +571,18 @@ class PortalSpider(scrapy.Spider):
         # Off-scope redirect targets are recorded but not explored.
         if in_scope and snapshot.ok and snapshot.links:
             yield from self._follow(snapshot)
+
+    def _follow_the_move(self, final_url: str) -> None:
+        """The start URL redirected to the same site under another name or path: the unit's
+        pages are where the public lands, so the scope moves there (a unit YAML `scope:` is
+        kept as written)."""
+        if self.scope_given or self.moved_to:
+            return
+        moved = moved_start(self.start_url, final_url, self.scope)
+        if moved:
+            self.scope = Scope(moved, None, also=(self.report_column,))
+            self.moved_to = self.scope.prefix_url
+            self.logger.info("起始网址 %s 重定向到 %s，抓取范围改为 %s", self.start_url, moved, self.moved_to)
 
     @staticmethod
     def _mark_blocked(data: dict, response) -> None:

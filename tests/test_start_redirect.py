@@ -1,0 +1,66 @@
+"""A unit's URL that redirects to the same site under another name (xinhui.gov.cn →
+www.xinhui.gov.cn: the registry is written once, portals move) is audited where the public lands;
+one that redirects to another site or to a login page is not taken for the unit's site.
+
+The county's compliant sample portal is served on 127.0.0.1 as `www.xinhui.test`; a redirecting
+server on another port stands for the old names (the test DNS of tests/hostile/guarded_run maps
+every name to 127.0.0.1, and --allow-internal lets the crawl reach its own loopback names: the
+guard against internal addresses is tested in test_hostile_ssrf)."""
+from __future__ import annotations
+
+import json
+from datetime import date
+from types import SimpleNamespace
+
+import pytest
+
+from tests.hostile.intranet import RecordingServer, redirect, run_guarded
+from zwgk.sample_portals import serve_all, stop_all
+
+AS_OF = date(2023, 3, 15)
+UNIT = "江门市新会区人民政府"
+NAMES = ["www.xinhui.test", "xinhui.test", "sso.xinhui.test", "other.test"]
+
+
+@pytest.fixture(scope="module")
+def net(tmp_path_factory):
+    portals = serve_all(tmp_path_factory.mktemp("portals"), AS_OF, ["county-good"])
+    port = portals["county-good"].port
+    home = f"http://www.xinhui.test:{port}/"
+    old = RecordingServer("127.0.0.1", {"/": redirect(home)})
+    sso = RecordingServer("127.0.0.1", {"/": redirect(f"http://sso.xinhui.test:{port}/login?service={home}")})
+    yield SimpleNamespace(home=home, old=f"http://xinhui.test:{old.port}/", sso=f"http://xinhui.test:{sso.port}/",
+                          other=f"http://other.test:{old.port}/")
+    old.stop()
+    sso.stop()
+    stop_all(portals)
+
+
+def _check(tmp_path, url):
+    card = tmp_path / "card.json"
+    proc, _seen = run_guarded(tmp_path, ["check", url, "--unit", UNIT, "--unit-type", "county", "--no-browser",
+                                         "--allow-internal", "--as-of", AS_OF.isoformat(),
+                                         "--db", str(tmp_path / "zwgk.db"), "--json", str(card)],
+                              {name: ["127.0.0.1"] for name in NAMES}, env={"ZWGK_AUTOTHROTTLE_ENABLED": "0"})
+    assert proc.returncode in (0, 1, 3), proc.stderr[-3000:]
+    data = json.loads(card.read_text(encoding="utf-8"))
+    return SimpleNamespace(pages=data["pages"]["crawled"], score=data["score"], log=proc.stderr,
+                           statuses={r["rule"]: r["status"] for r in data["results"]})
+
+
+@pytest.fixture(scope="module")
+def direct(net, tmp_path_factory):
+    return _check(tmp_path_factory.mktemp("direct"), net.home)
+
+
+def test_a_start_url_moved_to_www_is_audited_as_the_site_it_moved_to(net, direct, tmp_path):
+    moved = _check(tmp_path, net.old)
+    assert direct.pages > 100 and moved.pages >= direct.pages, (moved.pages, direct.pages)
+    assert moved.statuses == direct.statuses
+    assert moved.score == direct.score
+
+
+def test_a_redirect_to_a_login_page_moves_nothing_and_fails_nothing(net, tmp_path):
+    run = _check(tmp_path, net.sso)
+    assert run.pages <= 2, run.pages
+    assert "fail" not in run.statuses.values(), run.statuses
