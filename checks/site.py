@@ -384,11 +384,11 @@ class Site:
 
     def thin_crawl(self, home_only: bool = False) -> str:
         """Why this crawl saw too little for an absence to be a fact (Chinese), or "": the start
-        page is an article rather than a home page (by its address or its ArticleTitle), or its
-        content is in frames or made by scripts; and, for what should be somewhere on the site (not
-        home_only), the home page links to nothing zwgk could follow (no link, or every link outside
-        the unit's scope), none of its own links was fetched, or most of them answered 404 or were
-        forbidden by robots.txt."""
+        page is an article rather than a home page (by its address or its ArticleTitle), the start
+        URL redirected out of the unit's site, or its content is in frames or made by scripts;
+        and, for what should be somewhere on the site (not home_only), the home page links to
+        nothing zwgk could follow (no link, or every link outside the unit's scope), none of its
+        own links was fetched, or most of them answered 404 or were forbidden by robots.txt."""
         if self._thin is None:
             self._thin = (self._home_reason(), self._site_reason())
         home, site = self._thin
@@ -398,6 +398,9 @@ class Site:
         home = self.home
         if home is None or not home.ok:
             return self.why_unseen(self.start_url) or "首页无法访问"
+        if home.redirects and home.final_url not in self.scope:
+            # a login, another unit's portal: what answered is not this unit's home page
+            return f"起始网址重定向到本单位网站以外的 {home.final_url}，看到的不是本单位首页"
         if url_kind(home.final_url) in ("article", "attachment") or self._titled_article(home):
             return f"起始页 {home.final_url} 是一篇文章，不是网站首页"
         doc = self.doc(home)

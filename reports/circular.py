@@ -197,6 +197,8 @@ def ranking(cards: list[dict], reachable: dict | None = None, book=None, history
         notes = []
         if not reachable.get(name, True):
             notes.append("首页无法访问，未评分")
+        elif card.get("unscored"):
+            notes.append(card["unscored"])
         vetoed = veto_failed(card, book) if card["score"] == 0 else []
         if vetoed:
             notes.append("单项否决：" + "、".join(r["title"] for r in vetoed))
@@ -290,7 +292,7 @@ def write_circular(path: Path, cards: list[dict], run_id: int, as_of: str, reach
         text += f"其中{_names([r['unit'] for r in vetoed])}因单项否决指标不通过，得分计为0分。"
     unreachable = [r["unit"] for r in rank if r["score"] is None]
     if unreachable:
-        text += f"{_names(unreachable)}未获评分（首页无法访问或无可判定的指标）。"
+        text += f"{_names(unreachable)}未获评分（首页无法访问、抓取到的内容太少或无可判定的指标）。"
     text += (f"共发现不通过问题{counts['fail']}项、警告{counts['warn']}项；另有{counts['unknown']}项指标因页面无法访问、"
              f"内容未能抓取等原因无法判断，不计入失分。各单位得分情况见表1。")
     _para(doc, text)

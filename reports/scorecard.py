@@ -41,9 +41,19 @@ def cards_of_run(run: dict, unit_rows, result_rows) -> tuple[list[dict], dict]:
         reasons = _failed_reasons(u.get("crawl_facts"))
         if reasons:
             card["pages"]["failed_reasons"] = reasons     # why the `failed` pages failed (added field)
+        unscored = _fact(u.get("crawl_facts"), "unscored")
+        if unscored and card["score"] is None and u["status"] != "unreachable":
+            card["unscored"] = unscored                   # why there is no score (added field)
         cards.append(card)
         reachable[u["unit_name"]] = u["status"] != "unreachable"
     return cards, reachable
+
+
+def _fact(facts, key: str) -> str:
+    try:
+        return str(json.loads(facts or "{}").get(key) or "")
+    except (ValueError, AttributeError):
+        return ""
 
 
 def _failed_reasons(facts) -> dict:

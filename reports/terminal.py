@@ -36,6 +36,8 @@ def failed_text(pages: dict) -> str:
 
 def score_text(card: dict, book=None) -> str:
     score = "—" if card["score"] is None else f"{card['score']:.1f}"
+    if card.get("unscored"):
+        score += f"（{card['unscored']}）"
     vetoed = veto_failed(card, book)
     if vetoed and card["score"] == 0:
         score += "（单项否决：" + "、".join(r["title"] for r in vetoed) + " 不通过，得分计为 0）"

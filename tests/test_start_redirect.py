@@ -14,7 +14,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from tests.hostile.intranet import RecordingServer, redirect, run_guarded
+from tests.hostile.intranet import RecordingServer, html, redirect, run_guarded
 from zwgk.sample_portals import serve_all, stop_all
 
 AS_OF = date(2023, 3, 15)
@@ -28,7 +28,10 @@ def net(tmp_path_factory):
     port = portals["county-good"].port
     home = f"http://www.xinhui.test:{port}/"
     old = RecordingServer("127.0.0.1", {"/": redirect(home)})
-    sso = RecordingServer("127.0.0.1", {"/": redirect(f"http://sso.xinhui.test:{port}/login?service={home}")})
+    login = ('<title>统一身份认证平台</title><form action="/login" method="post"><input name="u"><input name="p" '
+             f'type="password"></form><a href="/register">注册</a><a href="/forgot">忘记密码</a><a href="{home}">返回首页</a>')
+    sso = RecordingServer("127.0.0.1")
+    sso.routes.update({"/": redirect(f"http://sso.xinhui.test:{sso.port}/login?service={home}"), "/login": html(login)})
     yield SimpleNamespace(home=home, old=f"http://xinhui.test:{old.port}/", sso=f"http://xinhui.test:{sso.port}/",
                           other=f"http://other.test:{old.port}/")
     old.stop()
@@ -45,7 +48,8 @@ def _check(tmp_path, url):
     assert proc.returncode in (0, 1, 3), proc.stderr[-3000:]
     data = json.loads(card.read_text(encoding="utf-8"))
     return SimpleNamespace(pages=data["pages"]["crawled"], score=data["score"], log=proc.stderr,
-                           statuses={r["rule"]: r["status"] for r in data["results"]})
+                           statuses={r["rule"]: r["status"] for r in data["results"]},
+                           unscored=data.get("unscored", ""), out=proc.stdout)
 
 
 @pytest.fixture(scope="module")
@@ -60,7 +64,19 @@ def test_a_start_url_moved_to_www_is_audited_as_the_site_it_moved_to(net, direct
     assert moved.score == direct.score
 
 
-def test_a_redirect_to_a_login_page_moves_nothing_and_fails_nothing(net, tmp_path):
-    run = _check(tmp_path, net.sso)
+def test_a_redirect_to_another_site_moves_nothing_fails_nothing_and_is_not_scored(net, tmp_path):
+    """other.test lands on the county's home page: not the unit's site, so one page is seen,
+    every absence rule says unknown, and the few rules that page passes make no 100 分."""
+    run = _check(tmp_path, net.other)
     assert run.pages <= 2, run.pages
     assert "fail" not in run.statuses.values(), run.statuses
+    assert "pass" in run.statuses.values(), run.statuses
+    assert run.score is None and run.unscored.startswith("抓取到的内容太少，未评分"), (run.score, run.unscored)
+    assert "未评分" in run.out                         # the terminal line says so too
+
+
+def test_a_redirect_to_a_login_page_moves_nothing_and_fails_nothing(net, tmp_path):
+    run = _check(tmp_path, net.sso)
+    assert run.pages <= 3, run.pages
+    assert "fail" not in run.statuses.values(), run.statuses
+    assert run.score is None

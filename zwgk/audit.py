@@ -179,6 +179,17 @@ def browser_pass(browser, browser_missing: str, units, sites: dict, facts: dict,
 
 
 # -- judging -------------------------------------------------------------------------------------
+def unit_score(results, rules, site) -> tuple[float | None, str]:
+    """(score, why there is none): score(), except that a crawl that saw too little gets no score
+    unless a veto rule failed on what it saw. A login page or one article passing the few rules
+    it can is no 100 分 at the top of the circular's table."""
+    thin = site.thin_crawl()
+    vetoes = {rule.id for rule in rules if rule.veto}
+    if thin and not any(r.status == "fail" and r.rule in vetoes for r in results):
+        return None, f"抓取到的内容太少，未评分：{thin}"
+    return score(results, rules), ""
+
+
 def judge_units(store, run_id: int, units, sites: dict, unit_ids: dict, rulebook, as_of: date,
                 browser=None, browser_missing: str = "", attempts: dict | None = None,
                 peers: bool = True, facts: dict | None = None, progress=None) -> list[UnitResult]:
@@ -192,7 +203,7 @@ def judge_units(store, run_id: int, units, sites: dict, unit_ids: dict, rulebook
         ctx = CheckContext(as_of=as_of, unit=unit, browser=browser, browser_missing=browser_missing,
                            extras={"peers": sites})
         results = run_rules(rules, site, ctx)
-        score_ = score(results, rules)
+        score_, unscored = unit_score(results, rules, site)
         internal = site.internal
         failed = sum(1 for s in internal if not s.ok)
         reachable = site.home is not None and site.home.ok
@@ -200,8 +211,8 @@ def judge_units(store, run_id: int, units, sites: dict, unit_ids: dict, rulebook
         if facts is not None:
             # why pages failed, stored with the count: every "失败 N" can say what the N were
             reasons = Counter(failure_reason(s) for s in internal if not s.ok)
-            extra["crawl_facts"] = json.dumps({**facts[unit["name"]], "failed_reasons": dict(reasons)},
-                                              ensure_ascii=False)
+            extra["crawl_facts"] = json.dumps({**facts[unit["name"]], "failed_reasons": dict(reasons),
+                                               "unscored": unscored}, ensure_ascii=False)
         store.complete_unit(run_id, unit_ids[unit["name"]], unit["name"], results,
                             attempt=(attempts or {}).get(unit["name"]),
                             pages_crawled=len(internal), pages_failed=failed,
@@ -240,6 +251,7 @@ def judge_peer_rules(store, run_id: int, units: list[dict], rulebook, as_of: dat
         others = [SimpleNamespace(rule=r["rule"], status=r["status"], severity=r["severity"])
                   for r in store.result_rows(run_id, unit["name"]) if r["rule"] not in judged]
         store.replace_results(run_id, unit["name"], judged, results,
-                              score=score(others + results, rulebook.applicable(unit["type"], unit["name"])))
+                              score=unit_score(others + results, rulebook.applicable(unit["type"], unit["name"]),
+                                               sites[unit["name"]])[0])
         written += len(results)
     return written
