@@ -11,7 +11,7 @@ from functools import lru_cache
 from urllib.parse import urldefrag, urljoin, urlsplit
 
 from zwgk.page.breadcrumb import breadcrumb_items
-from zwgk.page.dom import PLAIN_PARSER, parse_document, string_of
+from zwgk.page.dom import PLAIN_PARSER, parse_document, string_of, visible_text
 from zwgk.page.snapshot import Link
 from zwgk.page.text import fold
 
@@ -105,10 +105,42 @@ def _anchor_text(a) -> str:
     return text[:200]
 
 
+# A page that only jumps elsewhere by script: window.location.href = "/col/col1234/index.html",
+# location.replace('index.shtml'), top.location = "…". Old portals put such a page at "/".
+_JUMP = re.compile(r"""(?:\b(?:window|self|top|parent|document)\s*\.\s*)?\blocation(?:\s*\.\s*href)?\s*=\s*"""
+                   r"""(["'])([^"'+]+)\1(?=\s*(?:[;})]|$))"""
+                   r"""|\blocation\s*\.\s*(?:replace|assign)\s*\(\s*(["'])([^"'+]+)\3\s*\)""")   # literal targets only
+_JUMP_MAX_TEXT = 200          # characters a reader sees on a page that only jumps
+_JUMP_MAX_LINKS = 2           # "如果没有自动跳转，请点击这里"
+
+
+def script_jump(doc, base: str, links) -> str:
+    """The absolute URL a page sends its reader to by an inline script, when that is all the page
+    does (little text, at most two links, one literal target, no cookie set: a cookie challenge
+    is a block page, crawler/backoff.py; no device test), else ""."""
+    if len(links) > _JUMP_MAX_LINKS:
+        return ""
+    code = " ".join(s.text or "" for s in doc.iter("script") if not s.get("src"))
+    low = code.lower()
+    # a cookie set first is a challenge; a jump that asks navigator/userAgent/screen is a device
+    # switch (to the mobile site), not the page's one destination
+    if "location" not in low or any(w in low for w in ("cookie", "navigator", "useragent", "screen.width")):
+        return ""
+    targets = {m.group(2) or m.group(4) for m in _JUMP.finditer(code)}
+    if len(targets) != 1:
+        return ""
+    target = targets.pop().strip()
+    if target.startswith(("#", "javascript:")) or len(visible_text(doc)) > _JUMP_MAX_TEXT:
+        return ""
+    url = _resolve(join_base(base, target), target)
+    return url if url and url.split("#", 1)[0] != base.split("#", 1)[0] else ""
+
+
 def extract(html: str, base_url: str, max_links: int = 20000) -> dict:
-    """title, meta, links, scripts and breadcrumb of a page; never raises on bad markup."""
+    """title, meta, links, scripts, breadcrumb and script jump of a page; never raises on bad
+    markup."""
     doc = parse_document(html, PLAIN_PARSER)
-    out = {"title": "", "meta": {}, "links": (), "scripts": (), "crumbs": ()}
+    out = {"title": "", "meta": {}, "links": (), "scripts": (), "crumbs": (), "jump": ""}
     if doc is None:
         return out
     base = base_url
@@ -159,6 +191,7 @@ def extract(html: str, base_url: str, max_links: int = 20000) -> dict:
     out["scripts"] = tuple(scripts[:500])
     # read now, while the page is parsed: checks would otherwise parse every article again for it
     out["crumbs"] = tuple(sys.intern(t) if len(t) <= 32 else t for t in breadcrumb_items(doc))
+    out["jump"] = script_jump(doc, base, out["links"])
     return out
 
 

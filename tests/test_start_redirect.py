@@ -19,7 +19,7 @@ from zwgk.sample_portals import serve_all, stop_all
 
 AS_OF = date(2023, 3, 15)
 UNIT = "江门市新会区人民政府"
-NAMES = ["www.xinhui.test", "xinhui.test", "sso.xinhui.test", "other.test"]
+NAMES = ["www.xinhui.test", "xinhui.test", "sso.xinhui.test", "m.xinhui.test", "other.test"]
 
 
 @pytest.fixture(scope="module")
@@ -32,10 +32,16 @@ def net(tmp_path_factory):
              f'type="password"></form><a href="/register">注册</a><a href="/forgot">忘记密码</a><a href="{home}">返回首页</a>')
     sso = RecordingServer("127.0.0.1")
     sso.routes.update({"/": redirect(f"http://sso.xinhui.test:{sso.port}/login?service={home}"), "/login": html(login)})
+    # an old portal's "/" that only jumps by script, and one that only switches phones to m.
+    splash = RecordingServer("127.0.0.1", {
+        "/": html(f'<title>新会区人民政府</title><script>window.location.href="{home}";</script>'),
+        "/device": html('<title>新会区人民政府</title><script>if (/iPhone|Android/i.test(navigator.userAgent))'
+                        f' {{ location.href = "http://m.xinhui.test:{port}/"; }}</script>')})
     yield SimpleNamespace(home=home, old=f"http://xinhui.test:{old.port}/", sso=f"http://xinhui.test:{sso.port}/",
-                          other=f"http://other.test:{old.port}/")
-    old.stop()
-    sso.stop()
+                          other=f"http://other.test:{old.port}/", splash=f"http://xinhui.test:{splash.port}/",
+                          device=f"http://xinhui.test:{splash.port}/device")
+    for s in (old, sso, splash):
+        s.stop()
     stop_all(portals)
 
 
@@ -62,6 +68,20 @@ def test_a_start_url_moved_to_www_is_audited_as_the_site_it_moved_to(net, direct
     assert direct.pages > 100 and moved.pages >= direct.pages, (moved.pages, direct.pages)
     assert moved.statuses == direct.statuses
     assert moved.score == direct.score
+
+
+def test_a_splash_page_that_jumps_by_script_is_followed_like_a_redirect(net, direct, tmp_path):
+    jumped = _check(tmp_path, net.splash)
+    assert jumped.pages >= direct.pages, (jumped.pages, direct.pages)
+    assert jumped.statuses == direct.statuses and jumped.score == direct.score
+
+
+def test_a_page_that_only_switches_phones_to_the_mobile_site_is_not_followed(net, tmp_path):
+    run = _check(tmp_path, net.device)
+    assert run.pages <= 2, run.pages
+    # what a desktop visitor gets is an empty page without metadata: true of it, and the only fail
+    assert {k for k, v in run.statuses.items() if v == "fail"} <= {"page-metadata"}, run.statuses
+    assert run.score is None
 
 
 def test_a_redirect_to_another_site_moves_nothing_fails_nothing_and_is_not_scored(net, tmp_path):

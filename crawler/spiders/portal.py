@@ -136,6 +136,9 @@ def describe_failure(failure) -> str:
     return f"{exc.__class__.__name__}: {text}"[:300]
 
 
+_MAX_JUMPS = 3          # script jumps followed in a row (a loop of them ends here)
+
+
 class PortalSpider(scrapy.Spider):
     name = "portal"
 
@@ -535,6 +538,7 @@ class PortalSpider(scrapy.Spider):
         # database instead of decoding and parsing the same bytes again.
         same = (self.previous.same_body(response.url, response)
                 if "cached" in response.flags and self.previous is not None else None)
+        jump = ""
         if same is not None:
             data.update({k: same[k] for k in PARSED_FIELDS if k in same})
             data["links"] = tuple(Link(**l) for l in data.get("links") or ())
@@ -554,6 +558,7 @@ class PortalSpider(scrapy.Spider):
                 links = links + self._gkmlpt_columns(decoded.text, response.url)
             data.update(title=parsed["title"], meta=parsed["meta"], links=links,
                         scripts=parsed["scripts"], crumbs=parsed["crumbs"])
+            jump = parsed["jump"]
         elif in_scope and 200 <= response.status < 300 and kind_of(body, ctype, response.url):
             data["doc_text"], data["doc_error"] = yield from self._attachment_text(body, ctype, response.url)
         data["probe"] = bool(response.meta.get("probe"))
@@ -567,10 +572,26 @@ class PortalSpider(scrapy.Spider):
                              f"起始页不是网页（Content-Type: {ctype or '未声明'}）")
         self._mark_blocked(data, response)
         snapshot = PageSnapshot(**data)
+        hops = response.meta.get("zwgk_jumps", 0)
+        if jump and snapshot.ok and hops < _MAX_JUMPS and (in_scope or snapshot.depth == 0):
+            # a page that only jumps elsewhere by script: its target stands for it, as after an
+            # HTTP redirect (a splash "/" is no home page to judge)
+            yield self._jump(response, jump, hops)
+            return
         yield snapshot
         # Off-scope redirect targets are recorded but not explored.
         if in_scope and snapshot.ok and snapshot.links:
             yield from self._follow(snapshot)
+
+    def _jump(self, response, target: str, hops: int) -> scrapy.Request:
+        meta = response.meta
+        self.seen.add(normalise_url(target))
+        return scrapy.Request(
+            target, callback=self.parse_response, errback=self.on_error, priority=response.request.priority,
+            dont_filter=True,
+            meta={"zdepth": meta.get("zdepth", 0), "referer": meta.get("referer", ""),
+                  "link_text": meta.get("link_text", ""), "probe": meta.get("probe", False),
+                  "redirect_urls": [*meta.get("redirect_urls", ()), response.url], "zwgk_jumps": hops + 1})
 
     def _follow_the_move(self, final_url: str) -> None:
         """The start URL redirected to the same site under another name or path: the unit's
