@@ -38,6 +38,12 @@ def corpus_html(file: str) -> str:
     return excerpt_html(text) if path.name.endswith(".excerpt.txt") else text
 
 
+def real_pages() -> list[tuple[Path, str]]:
+    """(path, markup) of every real HTML page of the corpus (not the plain-text excerpts)."""
+    return [(p, corpus_html(p.relative_to(CORPUS).as_posix())) for p in sorted(CORPUS.rglob("*.htm*"))
+            if not p.name.endswith(".excerpt.txt")]
+
+
 def entry(host_or_file: str) -> dict:
     """The expectation of the one corpus file whose path contains host_or_file."""
     found = [e for e in EXPECTATIONS if host_or_file in e["file"]]

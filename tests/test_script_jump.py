@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
+from tests.corpuskit import real_pages
 from zwgk.page.html import extract
 
 BASE = "http://x.gov.cn/"
-CORPUS = Path(__file__).parent / "fixtures" / "corpus" / "shared"
 BLOCKPAGES = Path(__file__).parent / "fixtures" / "blockpage"
 
 
@@ -33,19 +33,24 @@ def test_script_jumps(html, target):
     assert extract(html, BASE)["jump"] == target
 
 
-def _read(path: Path) -> str:
-    raw = path.read_bytes()
+def _block_page(path: Path) -> str:
+    raw = path.read_bytes()          # some WAF pages are GBK
+    return raw.decode("utf-8") if raw.isascii() or _utf8(raw) else raw.decode("gb18030", "replace")
+
+
+def _utf8(raw: bytes) -> bool:
     try:
-        return raw.decode("utf-8")
+        raw.decode("utf-8")
+        return True
     except UnicodeDecodeError:
-        return raw.decode("gb18030", "replace")
+        return False
 
 
 def test_no_real_page_and_no_block_page_is_taken_for_a_jump():
     """The corpus's real pages have content; the block and challenge pages are the WAF's
     (crawler/backoff.py marks them, and a jump on one would leave the block unseen)."""
-    pages = sorted(CORPUS.rglob("*.htm*")) + sorted(BLOCKPAGES.rglob("*.html"))
-    jumps = {p.name: extract(_read(p), BASE)["jump"] for p in pages}
+    pages = real_pages() + [(p, _block_page(p)) for p in sorted(BLOCKPAGES.rglob("*.html"))]
+    jumps = {p.name: extract(markup, BASE)["jump"] for p, markup in pages}
     assert len(pages) > 100
     assert {name: j for name, j in jumps.items() if j} == {
         "n09_js_redirect.html": BASE + "col/col1234/index.html",
