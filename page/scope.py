@@ -127,7 +127,8 @@ def moved_start(start_url: str, final_url: str, scope: "Scope") -> str:
     a home page of the same site under another name (jiangmen.gov.cn → www.jiangmen.gov.cn,
     /index.html on another port, a new path for the same portal), else "". A redirect to
     another site, or to a page that is no home page (a login, an SSO ticket, an article), moves
-    nothing: what is there is not the unit's site, and the thin crawl says so."""
+    nothing: what is there is not the unit's site, and the thin crawl says so; so does a
+    department channel sent up to its portal's home (the channel is gone)."""
     if not final_url or final_url in scope:
         return ""
     try:
@@ -141,6 +142,9 @@ def moved_start(start_url: str, final_url: str, scope: "Scope") -> str:
     name = posixpath.basename(final.path or "/")
     if name and not _HOME_FILE.match(name):
         return ""
+    new_dir = posixpath.dirname(final.path or "/").rstrip("/") + "/"
+    if scope.path != "/" and scope.path.startswith(new_dir) and new_dir != scope.path:
+        return ""       # a channel sent up to its portal's home: the channel is gone, not moved
     return final_url
 
 

@@ -44,6 +44,10 @@ def test_normalise_url_drops_sessions_and_fragments():
     ("http://www.xinhui.gov.cn/", "http://xinhui.gov.cn/cas/login", ""),
     ("http://www.xinhui.gov.cn/", "http://xinhui.gov.cn/zwgk/202303/t20230301_1.html", ""),   # an article
     ("http://10.0.0.5/", "http://10.0.0.6/", ""),                                       # two addresses
+    ("http://www.jiangmen.gov.cn/bmpd/fgj/", "http://www.jiangmen.gov.cn/", ""),         # a channel gone
+    ("http://www.jiangmen.gov.cn/bmpd/fgj/", "https://jiangmen.gov.cn/index.html", ""),
+    ("http://www.jiangmen.gov.cn/bmpd/fgj/", "http://www.jiangmen.gov.cn/bmpd/fgw/",
+     "http://www.jiangmen.gov.cn/bmpd/fgw/"),                                            # renamed
 ])
 def test_a_start_url_moves_only_to_a_home_page_of_the_same_site(start, final, moved):
     assert moved_start(start, final, Scope(start)) == moved
