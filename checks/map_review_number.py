@@ -121,19 +121,19 @@ def _maps_on(page, doc, params):
         raw = next((v.strip() for v in map(img.get, _SRC_ATTRS) if v and v.strip()), "")
         if not raw or raw.startswith("data:"):
             continue
+        if _too_small(img, params["min_px"]):
+            continue
         src = urljoin(page.final_url, raw)
-        if _too_small(img, params["min_px"]) or is_hidden(img) or position_of(img) != "body":
+        own = [fold(img.get("alt") or ""), fold(img.get("title") or ""), _file_label(src)]
+        texts = [t for t in own + _caption(img) if t]
+        named = next((t for t in texts if matches_any(t, params["map_terms"])), "")
+        # most images name no map: the walks up the tree are for the few that do
+        if not named or any(matches_any(t, params["exempt_terms"]) for t in texts):
+            continue
+        if is_hidden(img) or position_of(img) != "body":
             continue
         link = next(img.iterancestors("a"), None)
         if link is not None and _MAP_BUTTON.search(link.get("href") or ""):
-            continue
-        own = [fold(img.get("alt") or ""), fold(img.get("title") or ""), _file_label(src)]
-        captions = _caption(img)
-        texts = [t for t in own + captions if t]
-        if any(matches_any(t, params["exempt_terms"]) for t in texts):
-            continue
-        named = next((t for t in texts if matches_any(t, params["map_terms"])), "")
-        if not named:
             continue
         number = next((n for n in map(review_number, texts) if n), "")
         if not number:
