@@ -136,9 +136,25 @@ def script_jump(doc, base: str, links) -> str:
     return url if url and url.split("#", 1)[0] != base.split("#", 1)[0] else ""
 
 
+def frame_jump(doc, base: str, links) -> str:
+    """The one page a page only frames: a frameset or a full-page iframe with one real frame
+    (the others blank), little text and at most two links — how a domain is masked onto a
+    site, or an old "/" frames its main.html — else "". A frameset of several real frames
+    (top.html + main.html) is no jump: the Site calls it a frameset (checks/site.py)."""
+    if len(links) > _JUMP_MAX_LINKS:
+        return ""
+    srcs = {(f.get("src") or "").strip() for f in doc.iter("frame", "iframe")}
+    real = {s for s in srcs if s and s.lower() != "about:blank" and not s.startswith(("javascript:", "#"))}
+    if len(real) != 1 or len(visible_text(doc)) > _JUMP_MAX_TEXT:
+        return ""
+    target = real.pop()
+    url = _resolve(join_base(base, target), target)
+    return url if url and url.split("#", 1)[0] != base.split("#", 1)[0] else ""
+
+
 def extract(html: str, base_url: str, max_links: int = 20000) -> dict:
-    """title, meta, links, scripts, breadcrumb and script jump of a page; never raises on bad
-    markup."""
+    """title, meta, links, scripts, breadcrumb and jump (script_jump, frame_jump) of a page;
+    never raises on bad markup."""
     doc = parse_document(html, PLAIN_PARSER)
     out = {"title": "", "meta": {}, "links": (), "scripts": (), "crumbs": (), "jump": ""}
     if doc is None:
@@ -191,7 +207,7 @@ def extract(html: str, base_url: str, max_links: int = 20000) -> dict:
     out["scripts"] = tuple(scripts[:500])
     # read now, while the page is parsed: checks would otherwise parse every article again for it
     out["crumbs"] = tuple(sys.intern(t) if len(t) <= 32 else t for t in breadcrumb_items(doc))
-    out["jump"] = script_jump(doc, base, out["links"])
+    out["jump"] = script_jump(doc, base, out["links"]) or frame_jump(doc, base, out["links"])
     return out
 
 

@@ -122,6 +122,14 @@ def _site_name(host: str) -> str:
     return ".".join(labels[-keep:])
 
 
+def same_site(a: str, b: str) -> bool:
+    """Two URLs of one registrable domain (www.xinhui.gov.cn and xinhui.gov.cn; one address)."""
+    try:
+        return _site_name(urlsplit(a).hostname or "") == _site_name(urlsplit(b).hostname or "")
+    except ValueError:
+        return False
+
+
 def moved_start(start_url: str, final_url: str, scope: "Scope") -> str:
     """The URL the unit's site now starts at, when its start URL redirected out of its scope to
     a home page of the same site under another name (jiangmen.gov.cn → www.jiangmen.gov.cn,
@@ -132,12 +140,10 @@ def moved_start(start_url: str, final_url: str, scope: "Scope") -> str:
     if not final_url or final_url in scope:
         return ""
     try:
-        start, final = urlsplit(start_url), urlsplit(final_url)
+        final = urlsplit(final_url)
     except ValueError:
         return ""
-    if final.scheme not in ("http", "https") or final.query:
-        return ""
-    if _site_name(start.hostname or "") != _site_name(final.hostname or ""):
+    if final.scheme not in ("http", "https") or final.query or not same_site(start_url, final_url):
         return ""
     name = posixpath.basename(final.path or "/")
     if name and not _HOME_FILE.match(name):

@@ -35,11 +35,15 @@ def net(tmp_path_factory):
     # an old portal's "/" that only jumps by script, and one that only switches phones to m.
     splash = RecordingServer("127.0.0.1", {
         "/": html(f'<title>新会区人民政府</title><script>window.location.href="{home}";</script>'),
+        "/frame": (200, {"Content-Type": "text/html; charset=utf-8"},
+                   f'<html><head><title>新会区人民政府</title></head><frameset rows="100%,*" frameborder="no">'
+                   f'<frame src="{home}"><frame src="about:blank"></frameset></html>'),
         "/device": html('<title>新会区人民政府</title><script>if (/iPhone|Android/i.test(navigator.userAgent))'
                         f' {{ location.href = "http://m.xinhui.test:{port}/"; }}</script>')})
     yield SimpleNamespace(home=home, old=f"http://xinhui.test:{old.port}/", sso=f"http://xinhui.test:{sso.port}/",
                           other=f"http://other.test:{old.port}/", splash=f"http://xinhui.test:{splash.port}/",
-                          device=f"http://xinhui.test:{splash.port}/device")
+                          device=f"http://xinhui.test:{splash.port}/device",
+                          frame=f"http://xinhui.test:{splash.port}/frame")
     for s in (old, sso, splash):
         s.stop()
     stop_all(portals)
@@ -70,8 +74,9 @@ def test_a_start_url_moved_to_www_is_audited_as_the_site_it_moved_to(net, direct
     assert moved.score == direct.score
 
 
-def test_a_splash_page_that_jumps_by_script_is_followed_like_a_redirect(net, direct, tmp_path):
-    jumped = _check(tmp_path, net.splash)
+@pytest.mark.parametrize("how", ["splash", "frame"])
+def test_a_start_page_that_only_jumps_or_frames_the_site_is_followed_like_a_redirect(net, direct, tmp_path, how):
+    jumped = _check(tmp_path, getattr(net, how))
     assert jumped.pages >= direct.pages, (jumped.pages, direct.pages)
     assert jumped.statuses == direct.statuses and jumped.score == direct.score
 

@@ -56,7 +56,8 @@ from zwgk.crawler.netguard import InternalAddressRefused, refusal_for
 from zwgk.page import gkmlpt
 from zwgk.page.html import extract
 from zwgk.page.netaddr import REFUSED_PREFIX
-from zwgk.page.scope import PLAN_SKIPPED, Scope, is_skippable, looks_like_trap, moved_start, normalise_url, url_kind
+from zwgk.page.scope import (PLAN_SKIPPED, Scope, is_skippable, looks_like_trap, moved_start, normalise_url,
+                              same_site, url_kind)
 from zwgk.page.snapshot import PARSED_FIELDS, STORED_BLOB, Link, PageSnapshot
 
 _PAGINATION = re.compile(r"^(下一页|下页|后页|尾页|末页|上一页|首页|\d{1,3}|>|>>|»|next)$", re.I)
@@ -573,9 +574,11 @@ class PortalSpider(scrapy.Spider):
         self._mark_blocked(data, response)
         snapshot = PageSnapshot(**data)
         hops = response.meta.get("zwgk_jumps", 0)
-        if jump and snapshot.ok and hops < _MAX_JUMPS and (in_scope or snapshot.depth == 0):
-            # a page that only jumps elsewhere by script: its target stands for it, as after an
-            # HTTP redirect (a splash "/" is no home page to judge)
+        if (jump and snapshot.ok and hops < _MAX_JUMPS
+                and (snapshot.depth == 0 or (in_scope and same_site(response.url, jump)))):
+            # a page that only sends its reader elsewhere (a script jump, one frame): its target
+            # stands for it, as after an HTTP redirect (a splash "/" is no home page to judge);
+            # deeper in, only within the site (a column framing another system stays itself)
             yield self._jump(response, jump, hops)
             return
         yield snapshot
