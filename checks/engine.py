@@ -63,12 +63,17 @@ def run_rules(rules, site, ctx: CheckContext) -> list[RuleResult]:
 SEVERITY_WEIGHTS = {"critical": 3.0, "major": 2.0, "minor": 1.0}
 
 
+def veto_failed(results, rules=()) -> bool:
+    """A veto rule (单项否决) among `rules` (the rulebook's rules for the unit) failed."""
+    veto = {rule.id for rule in rules if rule.veto}
+    return any(r.status == "fail" and r.rule in veto for r in results)
+
+
 def score(results, rules=()) -> float | None:
     """A unit's score, 0–100: passed weight over decided weight; `warn` counts half; `unknown` and
     `not_applicable` are left out entirely (never counted as failures). A failed veto rule
-    (单项否决) among `rules` (the rulebook's rules for the unit) sets the score to 0."""
-    veto = {rule.id for rule in rules if rule.veto}
-    if any(r.status == "fail" and r.rule in veto for r in results):
+    sets the score to 0."""
+    if veto_failed(results, rules):
         return 0.0
     decided = total = 0.0
     for r in results:

@@ -114,47 +114,44 @@ _JUMP_MAX_TEXT = 200          # characters a reader sees on a page that only jum
 _JUMP_MAX_LINKS = 2           # "如果没有自动跳转，请点击这里"
 
 
-def script_jump(doc, base: str, links) -> str:
-    """The absolute URL a page sends its reader to by an inline script, when that is all the page
-    does (little text, at most two links, one literal target, no cookie set: a cookie challenge
-    is a block page, crawler/backoff.py; no device test), else ""."""
-    if len(links) > _JUMP_MAX_LINKS:
-        return ""
+def _script_target(doc) -> str:
+    """The one literal target an inline script sends the reader to, or "": no cookie set first
+    (a cookie challenge is a block page, crawler/backoff.py) and no device test (a jump that
+    asks navigator/userAgent/screen switches phones to the mobile site)."""
     code = " ".join(s.text or "" for s in doc.iter("script") if not s.get("src"))
     low = code.lower()
-    # a cookie set first is a challenge; a jump that asks navigator/userAgent/screen is a device
-    # switch (to the mobile site), not the page's one destination
     if "location" not in low or any(w in low for w in ("cookie", "navigator", "useragent", "screen.width")):
         return ""
-    targets = {m.group(2) or m.group(4) for m in _JUMP.finditer(code)}
-    if len(targets) != 1:
-        return ""
-    target = targets.pop().strip()
-    if target.startswith(("#", "javascript:")) or len(visible_text(doc)) > _JUMP_MAX_TEXT:
-        return ""
-    url = _resolve(join_base(base, target), target)
-    return url if url and url.split("#", 1)[0] != base.split("#", 1)[0] else ""
+    targets = {(m.group(2) or m.group(4)).strip() for m in _JUMP.finditer(code)}
+    return targets.pop() if len(targets) == 1 else ""
 
 
-def frame_jump(doc, base: str, links) -> str:
-    """The one page a page only frames: a frameset or a full-page iframe with one real frame
-    (the others blank), little text and at most two links — how a domain is masked onto a
-    site, or an old "/" frames its main.html — else "". A frameset of several real frames
-    (top.html + main.html) is no jump: the Site calls it a frameset (checks/site.py)."""
-    if len(links) > _JUMP_MAX_LINKS:
-        return ""
+def _frame_target(doc) -> str:
+    """The one real frame of a frameset or full-page iframe (the others blank), or "": how a
+    domain is masked onto a site, or an old "/" frames its main.html. A frameset of several
+    real frames (top.html + main.html) is no jump: the Site calls it a frameset (checks/site.py)."""
     srcs = {(f.get("src") or "").strip() for f in doc.iter("frame", "iframe")}
     real = {s for s in srcs if s and s.lower() != "about:blank" and not s.startswith(("javascript:", "#"))}
-    if len(real) != 1 or len(visible_text(doc)) > _JUMP_MAX_TEXT:
+    return real.pop() if len(real) == 1 else ""
+
+
+def page_jump(doc, base: str, links) -> str:
+    """The absolute URL a page only sends its reader to (by script, else by its one frame), when
+    that is all the page does (little text, at most two links), else ""."""
+    if len(links) > _JUMP_MAX_LINKS:
         return ""
-    target = real.pop()
-    url = _resolve(join_base(base, target), target)
-    return url if url and url.split("#", 1)[0] != base.split("#", 1)[0] else ""
+    for target in (_script_target(doc), _frame_target(doc)):
+        if not target or target.startswith(("#", "javascript:")):
+            continue
+        url = _resolve(join_base(base, target), target)
+        if url and url.split("#", 1)[0] != base.split("#", 1)[0]:
+            return url if len(visible_text(doc)) <= _JUMP_MAX_TEXT else ""
+    return ""
 
 
 def extract(html: str, base_url: str, max_links: int = 20000) -> dict:
-    """title, meta, links, scripts, breadcrumb and jump (script_jump, frame_jump) of a page;
-    never raises on bad markup."""
+    """title, meta, links, scripts, breadcrumb and jump (page_jump) of a page; never raises on
+    bad markup."""
     doc = parse_document(html, PLAIN_PARSER)
     out = {"title": "", "meta": {}, "links": (), "scripts": (), "crumbs": (), "jump": ""}
     if doc is None:
@@ -207,7 +204,7 @@ def extract(html: str, base_url: str, max_links: int = 20000) -> dict:
     out["scripts"] = tuple(scripts[:500])
     # read now, while the page is parsed: checks would otherwise parse every article again for it
     out["crumbs"] = tuple(sys.intern(t) if len(t) <= 32 else t for t in breadcrumb_items(doc))
-    out["jump"] = script_jump(doc, base, out["links"]) or frame_jump(doc, base, out["links"])
+    out["jump"] = page_jump(doc, base, out["links"])
     return out
 
 

@@ -1,7 +1,7 @@
 """A page that only sends its reader elsewhere (old portals' "/" splash, a column's index.html, a
-domain framed onto its site): page/html.script_jump and frame_jump find its one target; real
-pages, cookie challenges, device switches and pages with content do not jump. The crawl follows a
-jump like a redirect (tests/test_start_redirect.py)."""
+domain framed onto its site): page/html.page_jump finds its one target; real pages, cookie
+challenges, device switches and pages with content do not jump. The crawl follows a jump like a
+redirect (tests/test_start_redirect.py)."""
 import json
 from pathlib import Path
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from zwgk.checks.browser_sample import choose_sample, pages_to_render
-from zwgk.checks.engine import CheckContext, run_rules, score
+from zwgk.checks.engine import CheckContext, run_rules, score, veto_failed
 from zwgk.checks.needs import needs_of, plan_settings, probe_config
 from zwgk.checks.site import Site
 from zwgk.crawler.browser import BrowserStartError, UnitJob, rendered_snapshots
@@ -184,8 +184,7 @@ def unit_score(results, rules, site) -> tuple[float | None, str]:
     unless a veto rule failed on what it saw. A login page or one article passing the few rules
     it can is no 100 分 at the top of the circular's table."""
     thin = site.thin_crawl()
-    vetoes = {rule.id for rule in rules if rule.veto}
-    if thin and not any(r.status == "fail" and r.rule in vetoes for r in results):
+    if thin and not veto_failed(results, rules):
         return None, f"抓取到的内容太少，未评分：{thin}"
     return score(results, rules), ""
 
